@@ -1,0 +1,5 @@
+"""Staff views of the utility data: search by every identifier, filter, drill
+down premise → service points → accounts, with usage shown read-only and
+paginated (no page loads a whole usage table)."""
+
+from billing.admin import customers, interval_reads, service_points, usage  # noqa: F401

@@ -1,0 +1,27 @@
+"""``billing.models`` is split by entity; import from here, not the submodules."""
+
+from billing.models.access import AccessRole, CustomerAccess
+from billing.models.accounts import Account, RateCode
+from billing.models.customers import Customer, CustomerType
+from billing.models.premises import DwellingType, HeatingFuel, Premise
+from billing.models.service_points import Fuel, MeterType, ServicePoint
+from billing.models.usage import EstimateFlag, IntervalRead, UsageUnit, UsageValue
+
+__all__ = [
+    "AccessRole",
+    "Account",
+    "Customer",
+    "CustomerAccess",
+    "CustomerType",
+    "DwellingType",
+    "EstimateFlag",
+    "Fuel",
+    "HeatingFuel",
+    "IntervalRead",
+    "MeterType",
+    "Premise",
+    "RateCode",
+    "ServicePoint",
+    "UsageUnit",
+    "UsageValue",
+]

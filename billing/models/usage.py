@@ -1,0 +1,119 @@
+from datetime import date
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from billing.periods import period_start
+from portal.db import TimeStampedModel
+
+# The file format's ceiling for a usage value (domain-facts §1.3).
+USAGE_VALUE_MAX = Decimal("999999999")
+INTERVAL_MINUTES = (5, 15, 30, 60, 1440)
+
+
+class EstimateFlag(models.TextChoices):
+    ACTUAL = "A", _("Actual")
+    ESTIMATED = "E", _("Estimated")
+    USER_REPORTED = "U", _("Customer-reported (estimated)")
+
+
+class UsageUnit(models.TextChoices):
+    KWH = "kWh", _("kWh")
+    THERM = "therm", _("therms")
+    CCF = "ccf", _("CCF")
+    GALLON = "gal", _("gallons")
+
+
+class UsageValue(TimeStampedModel):
+    """A billed period of usage on a service point.
+
+    Only usage-dependent charges belong in `usage_charge`: customers are shown
+    costs they can control (seed 002, "Usage Charge").
+    """
+
+    # The database refuses to delete a service point that has usage: its ID
+    # is permanent (seed 002) and Python-level cascades would load every row.
+    service_point = models.ForeignKey(
+        "billing.ServicePoint", on_delete=models.DO_NOTHING, related_name="usage_values"
+    )
+    date_to = models.DateField(_("last day billed"))
+    duration = models.PositiveSmallIntegerField(_("days"))
+    usage_value = models.DecimalField(_("usage"), max_digits=15, decimal_places=3)
+    usage_charge = models.DecimalField(
+        _("usage charge"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    is_estimate = models.CharField(
+        _("estimate"), max_length=1, choices=EstimateFlag.choices, default=EstimateFlag.ESTIMATED
+    )
+    unit = models.CharField(_("unit"), max_length=8, choices=UsageUnit.choices)
+
+    class Meta:
+        verbose_name = _("usage value")
+        verbose_name_plural = _("usage values")
+        constraints = [
+            # A second row for exactly the same days is a correction: it
+            # replaces the first rather than adding to it.
+            models.UniqueConstraint(
+                fields=["service_point", "date_to", "duration"], name="usagevalue_unique_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration__gte=1), name="usagevalue_duration_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(usage_value__lte=USAGE_VALUE_MAX)
+                & Q(usage_value__gte=-USAGE_VALUE_MAX),
+                name="usagevalue_value_within_limit",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_estimate__in=EstimateFlag.values), name="usagevalue_estimate_flag"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_point_id}: {self.start_date}–{self.date_to}"
+
+    @property
+    def start_date(self) -> date:
+        return period_start(self.date_to, self.duration)
+
+    @property
+    def is_estimated(self) -> bool:
+        """User-reported reads count as estimates (domain-facts §1.3)."""
+        return self.is_estimate != EstimateFlag.ACTUAL
+
+
+class IntervalRead(models.Model):
+    """One AMI read. Built for hundreds of millions of rows on PostgreSQL.
+
+    The primary key (service point, interval end) is the index the common
+    query needs (one service point, a time range) and the natural key that
+    makes a repeated read a correction. No surrogate id, no timestamps: every
+    byte is paid once per read. See docs/data-model.md for partitioning.
+    """
+
+    pk = models.CompositePrimaryKey("service_point", "interval_end")
+    service_point = models.ForeignKey(
+        "billing.ServicePoint",
+        on_delete=models.DO_NOTHING,
+        related_name="interval_reads",
+        db_index=False,
+    )
+    interval_end = models.DateTimeField(_("interval end (UTC)"))
+    interval_minutes = models.PositiveSmallIntegerField(_("interval minutes"))
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=4)
+    is_estimate = models.BooleanField(_("estimated"), default=False)
+
+    class Meta:
+        verbose_name = _("interval read")
+        verbose_name_plural = _("interval reads")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(interval_minutes__in=INTERVAL_MINUTES),
+                name="intervalread_minutes_supported",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_point_id} @ {self.interval_end:%Y-%m-%d %H:%M}Z"

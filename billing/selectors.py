@@ -1,0 +1,34 @@
+"""Reads of the utility data, each scoped by who is asking."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from billing.models import Account, Customer, IntervalRead, ServicePoint
+
+
+def customer_list_for_user(*, user) -> QuerySet[Customer]:
+    """Customers (a person at a premise) this login may see on the web.
+
+    A customer whose accounts are all inactive has no web access (seed 002:
+    a non-null inactive_date discontinues web access).
+    """
+    if not user.is_authenticated:
+        return Customer.objects.none()
+    active = Account.objects.active().filter(customer=OuterRef("pk"))
+    return (
+        Customer.objects.filter(accesses__user=user)
+        .filter(Exists(active))
+        .select_related("premise")
+        .order_by("premise__premise_id", "customer_id")
+    )
+
+
+def interval_read_page(
+    *, service_point: ServicePoint, before=None, limit: int = 96
+) -> list[IntervalRead]:
+    """The latest reads of a service point, newest first, by keyset."""
+    reads = IntervalRead.objects.filter(service_point=service_point)
+    if before is not None:
+        reads = reads.filter(interval_end__lt=before)
+    return list(reads.order_by("-interval_end")[:limit])

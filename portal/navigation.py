@@ -1,0 +1,32 @@
+"""The portal's main navigation. Apps add their entries here.
+
+Each entry names a URL; entries whose URL is not installed are skipped, so an
+app can be removed without editing templates.
+"""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# (url name, label, shown to: "all" | "customer" | "anonymous")
+NAV_ITEMS: list[tuple[str, str, str]] = [
+    ("home", _("Home"), "all"),
+]
+
+
+def nav_items_for(request) -> list[dict]:
+    signed_in = request.user.is_authenticated
+    items = []
+    for url_name, label, audience in NAV_ITEMS:
+        if audience == "customer" and not signed_in:
+            continue
+        if audience == "anonymous" and signed_in:
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        current = request.path == url if url == "/" else request.path.startswith(url)
+        items.append({"url": url, "label": label, "current": current})
+    return items

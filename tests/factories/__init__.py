@@ -1,0 +1,24 @@
+from tests.factories.billing import (
+    AccountFactory,
+    CustomerAccessFactory,
+    CustomerFactory,
+    IntervalReadFactory,
+    PremiseFactory,
+    RateCodeFactory,
+    ServicePointFactory,
+    UsageValueFactory,
+)
+from tests.factories.users import StaffUserFactory, UserFactory
+
+__all__ = [
+    "AccountFactory",
+    "CustomerAccessFactory",
+    "CustomerFactory",
+    "IntervalReadFactory",
+    "PremiseFactory",
+    "RateCodeFactory",
+    "ServicePointFactory",
+    "StaffUserFactory",
+    "UsageValueFactory",
+    "UserFactory",
+]

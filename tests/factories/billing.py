@@ -1,0 +1,112 @@
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from billing.models import (
+    AccessRole,
+    Account,
+    Customer,
+    CustomerAccess,
+    Fuel,
+    IntervalRead,
+    MeterType,
+    Premise,
+    RateCode,
+    ServicePoint,
+    UsageValue,
+)
+
+
+class PremiseFactory(DjangoModelFactory):
+    class Meta:
+        model = Premise
+
+    premise_id = factory.Sequence(lambda n: f"PR{n:06d}")
+    house_number = factory.Sequence(lambda n: str(100 + n))
+    street_name = "Oak St"
+    city = "Springfield"
+    state = "IL"
+    zip_code = "62701"
+    square_feet = 1800
+    dwelling_type = "single_family"
+    heating_fuel = "gas"
+
+
+class RateCodeFactory(DjangoModelFactory):
+    class Meta:
+        model = RateCode
+        django_get_or_create = ["code"]
+
+    code = "RES-1"
+    description = "Residential standard"
+    is_allowlisted = True
+
+
+class CustomerFactory(DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    customer_id = factory.Sequence(lambda n: f"CU{n:06d}")
+    premise = factory.SubFactory(PremiseFactory)
+    first_name = "Pat"
+    last_name = factory.Sequence(lambda n: f"Lee{n}")
+
+
+class ServicePointFactory(DjangoModelFactory):
+    class Meta:
+        model = ServicePoint
+
+    service_point_id = factory.Sequence(lambda n: f"SP{n:06d}")
+    premise = factory.SubFactory(PremiseFactory)
+    fuel = Fuel.ELECTRIC
+    meter_id = factory.Sequence(lambda n: f"M{n:08d}")
+    meter_type = MeterType.AMI
+
+
+class AccountFactory(DjangoModelFactory):
+    class Meta:
+        model = Account
+
+    account_id = factory.Sequence(lambda n: f"AC{n:06d}")
+    customer = factory.SubFactory(CustomerFactory)
+    service_point = factory.SubFactory(
+        ServicePointFactory, premise=factory.SelfAttribute("..customer.premise")
+    )
+    active_date = date(2020, 1, 1)
+    inactive_date = None
+    rate_code = factory.SubFactory(RateCodeFactory)
+    read_cycle = "05"
+
+
+class UsageValueFactory(DjangoModelFactory):
+    class Meta:
+        model = UsageValue
+
+    service_point = factory.SubFactory(ServicePointFactory)
+    date_to = date(2024, 1, 31)
+    duration = 31
+    usage_value = Decimal("812.500")
+    usage_charge = Decimal("115.38")
+    is_estimate = "A"
+    unit = "kWh"
+
+
+class IntervalReadFactory(DjangoModelFactory):
+    class Meta:
+        model = IntervalRead
+
+    service_point = factory.SubFactory(ServicePointFactory)
+    interval_end = datetime(2024, 1, 1, 6, tzinfo=UTC)
+    interval_minutes = 60
+    value = Decimal("1.2500")
+
+
+class CustomerAccessFactory(DjangoModelFactory):
+    class Meta:
+        model = CustomerAccess
+
+    user = factory.SubFactory("tests.factories.users.UserFactory")
+    customer = factory.SubFactory(CustomerFactory)
+    role = AccessRole.OWNER
