@@ -32,3 +32,30 @@ def interval_read_page(
     if before is not None:
         reads = reads.filter(interval_end__lt=before)
     return list(reads.order_by("-interval_end")[:limit])
+
+
+SESSION_CUSTOMER_KEY = "billing.customer_pk"
+
+
+def customer_current_for_request(*, request) -> Customer | None:
+    """The customer-premise the signed-in login is looking at.
+
+    The premise switcher stores the choice in the session; a choice the login
+    can no longer see (access removed, accounts closed) falls back to its
+    first customer, so no page can be steered to someone else's data.
+    """
+    customers = customer_list_for_user(user=request.user)
+    chosen = request.session.get(SESSION_CUSTOMER_KEY)
+    if chosen is not None:
+        customer = customers.filter(pk=chosen).first()
+        if customer is not None:
+            return customer
+    return customers.first()
+
+
+def customer_current_set(*, request, customer_pk: int) -> Customer | None:
+    """Switch to another of the login's customers; None if it is not theirs."""
+    customer = customer_list_for_user(user=request.user).filter(pk=customer_pk).first()
+    if customer is not None:
+        request.session[SESSION_CUSTOMER_KEY] = customer.pk
+    return customer

@@ -2,4 +2,10 @@
 down premise → service points → accounts, with usage shown read-only and
 paginated (no page loads a whole usage table)."""
 
-from billing.admin import customers, interval_reads, service_points, usage  # noqa: F401
+from billing.admin import (  # noqa: F401
+    customers,
+    eligibility,
+    interval_reads,
+    service_points,
+    usage,
+)

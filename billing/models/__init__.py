@@ -3,6 +3,7 @@
 from billing.models.access import AccessRole, CustomerAccess
 from billing.models.accounts import Account, RateCode
 from billing.models.customers import Customer, CustomerType
+from billing.models.eligibility import EligibilityHold, HoldReason, Purpose
 from billing.models.premises import DwellingType, HeatingFuel, Premise
 from billing.models.service_points import Fuel, MeterType, ServicePoint
 from billing.models.usage import EstimateFlag, IntervalRead, UsageUnit, UsageValue
@@ -14,12 +15,15 @@ __all__ = [
     "CustomerAccess",
     "CustomerType",
     "DwellingType",
+    "EligibilityHold",
     "EstimateFlag",
     "Fuel",
     "HeatingFuel",
+    "HoldReason",
     "IntervalRead",
     "MeterType",
     "Premise",
+    "Purpose",
     "RateCode",
     "ServicePoint",
     "UsageUnit",

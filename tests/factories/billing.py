@@ -9,6 +9,7 @@ from billing.models import (
     Account,
     Customer,
     CustomerAccess,
+    EligibilityHold,
     Fuel,
     IntervalRead,
     MeterType,
@@ -101,6 +102,18 @@ class IntervalReadFactory(DjangoModelFactory):
     interval_end = datetime(2024, 1, 1, 6, tzinfo=UTC)
     interval_minutes = 60
     value = Decimal("1.2500")
+
+
+class EligibilityHoldFactory(DjangoModelFactory):
+    class Meta:
+        model = EligibilityHold
+
+    customer = factory.SubFactory(CustomerFactory)
+    purpose = "communications"
+    reason = "usage_gap"
+    detail = "Gap of 3 days before 2024-02-01"
+    starts_on = date(2024, 1, 29)
+    ends_on = date(2026, 1, 29)
 
 
 class CustomerAccessFactory(DjangoModelFactory):
