@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import UtilityProfile, WorkerHeartbeat
+from tests import factories
 from tests.factories import (
     AccountFactory,
     CustomerAccessFactory,
@@ -47,6 +48,13 @@ def every_model_has_a_row(superuser):
     UserSession.objects.create(
         user=superuser, ip="127.0.0.1", session_key="k" * 32, user_agent="pytest"
     )
+    # Any other registered model gets a row from its factory in tests.factories
+    # (named <Model>Factory), so a new admin cannot go untested.
+    for model in REGISTERED:
+        if not model._default_manager.exists():
+            factory = getattr(factories, f"{model.__name__}Factory", None)
+            assert factory is not None, f"add tests.factories.{model.__name__}Factory"
+            factory()
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
