@@ -4,6 +4,7 @@ from billing.models.access import AccessRole, CustomerAccess
 from billing.models.accounts import Account, RateCode
 from billing.models.customers import Customer, CustomerType
 from billing.models.eligibility import EligibilityHold, HoldReason, Purpose
+from billing.models.imports import ImportKind, ImportRowError, ImportRun, ImportStatus
 from billing.models.premises import DwellingType, HeatingFuel, Premise
 from billing.models.service_points import Fuel, MeterType, ServicePoint
 from billing.models.usage import EstimateFlag, IntervalRead, UsageUnit, UsageValue
@@ -20,6 +21,10 @@ __all__ = [
     "Fuel",
     "HeatingFuel",
     "HoldReason",
+    "ImportKind",
+    "ImportRowError",
+    "ImportRun",
+    "ImportStatus",
     "IntervalRead",
     "MeterType",
     "Premise",

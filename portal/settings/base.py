@@ -266,6 +266,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "portal.worker_heartbeat", "schedule": 60.0},
 }
 
+# DATA FILE IMPORTS (billing; docs/data-files.md)
+# ------------------------------------------------------------------------------
+# A file with more than this share of rejected rows is rejected whole.
+BILLING_IMPORT_MAX_REJECTED_SHARE = env.float("BILLING_IMPORT_MAX_REJECTED_SHARE", default=0.01)
+# Negative usage (net metering): "never", "net_metering" (only on accounts whose
+# rate is flagged net metering) or "always".
+BILLING_IMPORT_NEGATIVE_USAGE = env("BILLING_IMPORT_NEGATIVE_USAGE", default="never")
+# Row errors kept per import (the count of rejected rows is always exact).
+BILLING_IMPORT_MAX_STORED_ERRORS = env.int("BILLING_IMPORT_MAX_STORED_ERRORS", default=100_000)
+
 # REST FRAMEWORK
 # ------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,0 +1,286 @@
+# SQL here is assembled from table and column names written in this module and
+# from the dialect's expressions; every value from a file travels as a parameter.
+# ruff: noqa: S608
+"""The interval-file rules that need the database, as set-based SQL.
+
+`imp_reads` holds the parsed reads (service point code, UTC end as epoch
+seconds, value, estimate flag, unit). Reads for unknown service points or in
+a unit that does not fit the service point's fuel are rejected rows; a
+repeated read for the same interval is a correction (the later line wins).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.db import DatabaseError, transaction
+from django.utils.dateparse import parse_datetime
+
+from billing.importers import fields as f
+from billing.importers.billing_apply import REASON_LIMIT, unit_matches_fuel
+from billing.importers.sql import Dialect
+
+READS_TABLE = "imp_reads"
+ERRORS_TABLE = "imp_errors"
+TEMP_TABLES = (READS_TABLE, ERRORS_TABLE, "imp_read_seq", "imp_itouched")
+READ_COLUMNS = (
+    ("line", "int"),
+    ("sp_code", "text"),
+    ("end_epoch", "bigint"),
+    ("value", "numeric"),
+    ("is_estimate", "bool"),
+    ("unit", "text"),
+)
+ERROR_COLUMNS = (("line", "int"), ("col", "text"), ("value", "text"), ("reason", "text"))
+
+
+@dataclass
+class IntervalReadsChanged:
+    """New or corrected reads on one service point (for the signal)."""
+
+    service_point_pk: int
+    created: int
+    updated: int
+    first_end: datetime
+    last_end: datetime
+
+
+@dataclass
+class IntervalOutcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    details: dict = field(default_factory=dict)
+    changed: list[IntervalReadsChanged] = field(default_factory=list)
+
+
+def staging_create(cursor, dialect: Dialect) -> None:
+    dialect.temp_drop(cursor, *TEMP_TABLES)
+    dialect.temp_create(cursor, READS_TABLE, READ_COLUMNS)
+    dialect.temp_create(cursor, ERRORS_TABLE, ERROR_COLUMNS)
+
+
+def staging_drop(cursor, dialect: Dialect) -> None:
+    dialect.temp_drop(cursor, *TEMP_TABLES)
+
+
+class IntervalRules:
+    def __init__(self, cursor, dialect: Dialect, *, minutes: int, negative_usage: str):
+        self.cursor = cursor
+        self.dialect = dialect
+        self.minutes = int(minutes)
+        self.negative_usage = negative_usage
+
+    def _x(self, sql: str, params=()) -> int:
+        self.cursor.execute(sql, params)
+        return self.cursor.rowcount
+
+    def _scalar(self, sql: str, params=()):
+        self.cursor.execute(sql, params)
+        row = self.cursor.fetchone()
+        return row[0] if row else None
+
+    def validate(self) -> None:
+        d = self.dialect
+        d.analyze(self.cursor, READS_TABLE)
+        limit = REASON_LIMIT
+        self._x(
+            f"""
+            INSERT INTO {ERRORS_TABLE} (line, col, value, reason)
+            SELECT r.line,
+              CASE WHEN sp.id IS NULL THEN 'service_point_id' ELSE 'units' END,
+              CASE WHEN sp.id IS NULL THEN r.sp_code ELSE r.unit END,
+              substr(CASE WHEN sp.id IS NULL
+                THEN 'service point ' || r.sp_code || ' is not on file; reads are accepted only '
+                     || 'for service points sent in a billing file'
+                ELSE 'units ' || r.unit || ' do not match the fuel of service point '
+                     || r.sp_code || ' (' || sp.fuel || ')' END, 1, {limit})
+            FROM {READS_TABLE} r
+            LEFT JOIN billing_servicepoint sp ON sp.service_point_id = r.sp_code
+            WHERE sp.id IS NULL OR NOT {unit_matches_fuel("r.unit", "sp.fuel")}
+            """
+        )
+        if self.negative_usage == f.NEGATIVE_NET_METERING:
+            self._x(
+                f"""
+                INSERT INTO {ERRORS_TABLE} (line, col, value, reason)
+                SELECT r.line, 'usage_value', {d.as_text("r.value")},
+                  'negative usage is accepted only on a net-metering rate; the active '
+                  || 'account''s rate is not one'
+                FROM {READS_TABLE} r JOIN billing_servicepoint sp
+                  ON sp.service_point_id = r.sp_code
+                WHERE r.value < 0 AND NOT EXISTS (
+                  SELECT 1 FROM billing_account a JOIN billing_ratecode rc ON rc.id = a.rate_code_id
+                  WHERE a.service_point_id = sp.id AND a.inactive_date IS NULL
+                    AND rc.is_net_metering)
+                """
+            )
+        if self._scalar(f"SELECT COUNT(*) FROM {ERRORS_TABLE}"):
+            self._x(f"DELETE FROM {READS_TABLE} WHERE line IN (SELECT line FROM {ERRORS_TABLE})")
+
+    def rejected_lines(self) -> int:
+        return self._scalar(f"SELECT COUNT(DISTINCT line) FROM {ERRORS_TABLE}") or 0
+
+    def apply(self) -> IntervalOutcome:
+        outcome = IntervalOutcome()
+        d = self.dialect
+        d.temp_create(
+            self.cursor,
+            "imp_itouched",
+            (
+                ("sp_pk", "bigint"),
+                ("created", "bigint"),
+                ("updated", "bigint"),
+                ("first_end", "bigint"),
+                ("last_end", "bigint"),
+            ),
+        )
+        if not (d.postgresql and self._apply_postgresql(outcome)):
+            self._apply_generic(outcome)
+        self._changed_collect(outcome)
+        return outcome
+
+    def _apply_postgresql(self, outcome: IntervalOutcome) -> bool:
+        """One INSERT ... ON CONFLICT when no interval repeats in the file."""
+        total = self._scalar(f"SELECT COUNT(*) FROM {READS_TABLE}")
+        try:
+            with transaction.atomic(using=self.cursor.db.alias):
+                self._x(
+                    f"""
+                    WITH ins AS (
+                      INSERT INTO billing_intervalread (service_point_id, interval_end,
+                        interval_minutes, value, is_estimate)
+                      SELECT sp.id, to_timestamp(r.end_epoch), %s, r.value, r.is_estimate
+                      FROM {READS_TABLE} r
+                      JOIN billing_servicepoint sp ON sp.service_point_id = r.sp_code
+                      ON CONFLICT (service_point_id, interval_end) DO UPDATE SET
+                        value = EXCLUDED.value, is_estimate = EXCLUDED.is_estimate,
+                        interval_minutes = EXCLUDED.interval_minutes
+                      WHERE (billing_intervalread.value, billing_intervalread.is_estimate,
+                             billing_intervalread.interval_minutes)
+                            IS DISTINCT FROM
+                            (EXCLUDED.value, EXCLUDED.is_estimate, EXCLUDED.interval_minutes)
+                      RETURNING service_point_id, interval_end, (xmax = 0) AS created
+                    )
+                    INSERT INTO imp_itouched (sp_pk, created, updated, first_end, last_end)
+                    SELECT service_point_id, COUNT(*) FILTER (WHERE created),
+                           COUNT(*) FILTER (WHERE NOT created),
+                           EXTRACT(EPOCH FROM MIN(interval_end))::bigint,
+                           EXTRACT(EPOCH FROM MAX(interval_end))::bigint
+                    FROM ins GROUP BY service_point_id
+                    """,
+                    [self.minutes],
+                )
+        except DatabaseError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) == "21000":
+                return False
+            raise
+        self.cursor.execute("SELECT SUM(created), SUM(updated) FROM imp_itouched")
+        created, updated = (int(v or 0) for v in self.cursor.fetchone())
+        outcome.created, outcome.updated = created, updated
+        outcome.unchanged = total - created - updated
+        return True
+
+    def _apply_generic(self, outcome: IntervalOutcome) -> None:
+        d = self.dialect
+        c = self.cursor
+        end = d.epoch_to_timestamp("r.end_epoch")
+        d.temp_create_as(
+            c,
+            "imp_read_seq",
+            f"""
+            SELECT r.line, sp.id AS sp_pk, r.end_epoch, {end} AS interval_end, r.value,
+                   r.is_estimate,
+                   ROW_NUMBER() OVER (PARTITION BY sp.id, r.end_epoch ORDER BY r.line DESC)
+                     AS rn_last,
+                   LAG(r.value) OVER w AS p_value, LAG(r.is_estimate) OVER w AS p_is_estimate,
+                   LAG(r.line) OVER w AS p_line
+            FROM {READS_TABLE} r JOIN billing_servicepoint sp ON sp.service_point_id = r.sp_code
+            WINDOW w AS (PARTITION BY sp.id, r.end_epoch ORDER BY r.line)
+            """,
+        )
+        self._x("ALTER TABLE imp_read_seq ADD COLUMN existed int")
+        self._x("ALTER TABLE imp_read_seq ADD COLUMN existing_differs int")
+        self._x("CREATE INDEX imp_read_seq_key ON imp_read_seq (sp_pk, interval_end)")
+        d.analyze(c, "imp_read_seq")
+        stored_differs = " OR ".join(
+            [
+                d.differs("i.value", "imp_read_seq.value"),
+                d.differs("i.is_estimate", "imp_read_seq.is_estimate"),
+                d.differs("i.interval_minutes", str(self.minutes)),
+            ]
+        )
+        self._x(
+            f"""
+            UPDATE imp_read_seq SET existed = 1,
+              existing_differs = CASE WHEN {stored_differs} THEN 1 ELSE 0 END
+            FROM billing_intervalread i
+            WHERE i.service_point_id = imp_read_seq.sp_pk
+              AND i.interval_end = imp_read_seq.interval_end
+            """
+        )
+        previous_differs = " OR ".join(
+            [d.differs("p_value", "value"), d.differs("p_is_estimate", "is_estimate")]
+        )
+        self.cursor.execute(
+            f"""
+            SELECT
+              SUM(CASE WHEN p_line IS NULL AND existed IS NULL THEN 1 ELSE 0 END),
+              SUM(CASE WHEN (p_line IS NULL AND existed = 1 AND existing_differs = 1)
+                        OR (p_line IS NOT NULL AND ({previous_differs})) THEN 1 ELSE 0 END),
+              COUNT(*)
+            FROM imp_read_seq
+            """
+        )
+        created, updated, total = (int(value or 0) for value in self.cursor.fetchone())
+        outcome.created, outcome.updated = created, updated
+        outcome.unchanged = total - created - updated
+        self._x(
+            """
+            INSERT INTO imp_itouched (sp_pk, created, updated, first_end, last_end)
+            SELECT sp_pk, SUM(CASE WHEN existed IS NULL THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN existed = 1 THEN 1 ELSE 0 END), MIN(end_epoch), MAX(end_epoch)
+            FROM imp_read_seq
+            WHERE rn_last = 1 AND (existed IS NULL OR existing_differs = 1)
+            GROUP BY sp_pk
+            """
+        )
+        self._x(
+            """
+            INSERT INTO billing_intervalread (service_point_id, interval_end, interval_minutes,
+                                              value, is_estimate)
+            SELECT sp_pk, interval_end, %s, value, is_estimate
+            FROM imp_read_seq WHERE rn_last = 1 AND existed IS NULL
+            """,
+            [self.minutes],
+        )
+        self._x(
+            """
+            UPDATE billing_intervalread SET value = s.value, is_estimate = s.is_estimate,
+              interval_minutes = %s
+            FROM imp_read_seq s
+            WHERE billing_intervalread.service_point_id = s.sp_pk
+              AND billing_intervalread.interval_end = s.interval_end
+              AND s.rn_last = 1 AND s.existing_differs = 1
+            """,
+            [self.minutes],
+        )
+
+    def _changed_collect(self, outcome: IntervalOutcome) -> None:
+        self.cursor.execute(
+            "SELECT sp_pk, created, updated, first_end, last_end FROM imp_itouched ORDER BY sp_pk"
+        )
+        for sp_pk, created, updated, first_end, last_end in self.cursor.fetchall():
+            outcome.changed.append(
+                IntervalReadsChanged(
+                    sp_pk,
+                    int(created),
+                    int(updated),
+                    datetime.fromtimestamp(int(first_end), tz=UTC),
+                    datetime.fromtimestamp(int(last_end), tz=UTC),
+                )
+            )
+
+
+__all__ = ["IntervalOutcome", "IntervalReadsChanged", "IntervalRules", "parse_datetime"]
