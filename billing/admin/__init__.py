@@ -5,6 +5,7 @@ paginated (no page loads a whole usage table)."""
 from billing.admin import (  # noqa: F401
     customers,
     eligibility,
+    imports,
     interval_reads,
     service_points,
     usage,
