@@ -358,7 +358,7 @@ def test_a_closed_account_is_not_reactivated_under_another_active_date(tmp_path)
     import_billing(tmp_path, months(date(2024, 1, 1), 2, inactive_date="20240229"))
     run = import_billing(tmp_path, months(date(2024, 3, 1), 1, active_date="20190101"))
     assert run.rejected == 1
-    ((line, column, reason),) = errors(run)
+    ((_line, column, reason),) = errors(run)
     assert column == "active_date"
     assert "active_date never changes" in reason
     assert list(Account.objects.values_list("active_date", "inactive_date")) == [
@@ -603,7 +603,8 @@ def test_customer_and_usage_files_together_make_a_full_file(tmp_path):
     run = import_billing(tmp_path, entities, layout="customer")
     assert run.layout == "customer"
     assert (run.rows_total, Account.objects.count(), UsageValue.objects.count()) == (2, 2, 0)
-    usage = months(date(2024, 1, 1), 2, service_point_id="SP1") + [
+    usage = [
+        *months(date(2024, 1, 1), 2, service_point_id="SP1"),
         row(service_point_id="SP-UNKNOWN"),
         row(service_point_id="SP2", unit="therm"),
     ]
