@@ -12,6 +12,7 @@ from billing.bulk import copy_lines, rows_insert
 from billing.models import (
     Account,
     Customer,
+    EligibilityHold,
     IntervalRead,
     Premise,
     RateCode,
@@ -63,7 +64,15 @@ def demo_data_reset() -> None:
     """Delete every customer, premise and their usage (demo databases only)."""
     tables = [
         m._meta.db_table
-        for m in (IntervalRead, UsageValue, Account, Customer, ServicePoint, Premise)
+        for m in (
+            EligibilityHold,
+            IntervalRead,
+            UsageValue,
+            Account,
+            Customer,
+            ServicePoint,
+            Premise,
+        )
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":

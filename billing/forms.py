@@ -14,6 +14,14 @@ class DataFileUploadForm(forms.Form):
             "<yyyyMMddHHmmss>) so its layout and time stamp are known."
         ),
     )
+    max_rejected_percent = forms.DecimalField(
+        label=_("Largest share of bad rows accepted (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        help_text=_("Leave empty for the usual limit (1% unless configured otherwise)."),
+    )
     force = forms.BooleanField(
         label=_("Re-apply if already imported"),
         required=False,

@@ -270,7 +270,12 @@ def data_files_import(
 
 @transaction.atomic
 def import_run_create(
-    *, upload: UploadedFile, kind: str, force: bool = False, requested_by=None
+    *,
+    upload: UploadedFile,
+    kind: str,
+    force: bool = False,
+    max_rejected_share: Decimal | None = None,
+    requested_by=None,
 ) -> ImportRun:
     """Store an uploaded file and queue its import (admin upload)."""
     from billing.tasks import import_run_process_task
@@ -282,6 +287,7 @@ def import_run_create(
         requested_by=requested_by,
         status=ImportStatus.QUEUED,
         size_bytes=upload.size or 0,
+        max_rejected_share=max_rejected_share,
     )
     run.upload.save(Path(upload.name).name, upload, save=False)
     run.save()
@@ -306,6 +312,7 @@ def import_run_execute(*, run_pk: int) -> ImportRun:
         force=run.forced,
         file_name=run.file_name,
         requested_by=run.requested_by,
+        max_rejected_share=run.max_rejected_share,
         run=run,
     )
 

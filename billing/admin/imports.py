@@ -109,6 +109,11 @@ class ImportRunAdmin(admin.ModelAdmin):
                 upload=form.cleaned_data["file"],
                 kind=form.cleaned_data["kind"],
                 force=form.cleaned_data["force"],
+                max_rejected_share=(
+                    None
+                    if form.cleaned_data["max_rejected_percent"] is None
+                    else form.cleaned_data["max_rejected_percent"] / 100
+                ),
                 requested_by=request.user,
             )
             run.refresh_from_db()

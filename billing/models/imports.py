@@ -86,7 +86,12 @@ class ImportRun(TimeStampedModel):
     unchanged = models.PositiveBigIntegerField(_("unchanged"), default=0)
     rejected = models.PositiveBigIntegerField(_("rejected rows"), default=0)
     max_rejected_share = models.DecimalField(
-        _("largest share of bad rows accepted"), max_digits=5, decimal_places=4, default=0
+        _("largest share of bad rows accepted"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("0.01 = 1%. Empty: the BILLING_IMPORT_MAX_REJECTED_SHARE setting."),
     )
     details = models.JSONField(
         _("details"), default=dict, blank=True, help_text=_("Changes by entity.")
