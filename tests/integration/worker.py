@@ -117,10 +117,15 @@ def celery_worker(*, concurrency: int = 1, extra_env: dict | None = None) -> Ite
 
 def _reset_connections() -> None:
     """Drop cached broker connections so the next send uses the new broker URL."""
+    from kombu import pools
+
     if celery_app._pool is not None:
         celery_app._pool.force_close_all()
         celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    # kombu keeps producer pools per connection in a global registry; drop
+    # them too, or the next test's send reuses a pool closed above.
+    pools.reset()
 
 
 def wait_for(predicate, *, timeout: float = 60, interval: float = 0.25, log: Path | None = None):
