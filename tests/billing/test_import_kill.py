@@ -109,7 +109,8 @@ def _kill_when(predicate, path: Path, log: Path) -> ImportRun:
                     break
                 time.sleep(0.05)
             assert process.poll() is None, f"the import ended before the kill:\n{log.read_text()}"
-            assert run is not None and predicate(run), log.read_text()
+            assert run is not None, log.read_text()
+            assert predicate(run), log.read_text()
             os.kill(process.pid, signal.SIGKILL)
             process.wait(timeout=30)
         finally:
