@@ -47,7 +47,8 @@ TEMP_TABLES = (
     "imp_timeline",
     "imp_final",
     "imp_usage_seq",
-    "imp_touched",
+    "imp_affected",
+    "imp_new",
     "imp_seq",
     "imp_gaps",
 )
@@ -285,8 +286,15 @@ class BillingRules:
         newest = (
             "(SELECT MAX(n.active_date) FROM billing_account n WHERE n.service_point_id = sp.id)"
         )
+        # A file that also carries a newer account on the service point (a
+        # full history re-sent) supersedes the older one: no conflict.
+        newer_in_file = (
+            "SELECT 1 FROM imp_keys k3 WHERE k3.sp_code = k.sp_code "
+            "AND k3.active_date > k.active_date"
+        )
         # A closed account is reactivated only by its own account_id and
-        # active_date, and not while a newer account is on the service point.
+        # active_date, and not while a newer account is on the service point
+        # (unless the file itself carries that newer account).
         self._x(
             f"""
             INSERT INTO imp_entity_errors (entity_line, col, value, reason)
@@ -314,6 +322,7 @@ class BillingRules:
             JOIN {ENTITIES_TABLE} e ON {key_match} AND e.inactive_date IS NULL
             WHERE k.inactive_date IS NULL AND a.inactive_date IS NOT NULL
               AND {newest} > k.active_date
+              AND NOT EXISTS ({newer_in_file})
             """
         )
         # active_date never changes: an account new to the database cannot
@@ -340,6 +349,7 @@ class BillingRules:
             JOIN {ENTITIES_TABLE} e ON {key_match} AND e.inactive_date IS NULL
             WHERE k.inactive_date IS NULL
               AND {newest} > k.active_date
+              AND NOT EXISTS ({newer_in_file})
               AND NOT EXISTS (SELECT 1 FROM billing_account a
                               WHERE a.service_point_id = sp.id AND a.account_id = k.account_id
                                 AND a.active_date = k.active_date)
@@ -809,62 +819,78 @@ class BillingRules:
         }
 
     # Usage ---------------------------------------------------------------
+    # A billing period this import creates or changes carries the import's
+    # own time stamp (created_at / updated_at = now): that is how the rules
+    # after the write find the new and corrected periods without returning a
+    # million rows from the INSERT.
     def _usage_apply(self, outcome: BillingOutcome) -> None:
         d = self.dialect
-        d.temp_create(
+        d.temp_create_as(
             self.cursor,
-            "imp_touched",
-            (("sp_pk", "bigint"), ("date_to", "date"), ("duration", "int"), ("created", "bool")),
+            "imp_affected",
+            f"""
+            SELECT sp.id AS sp_pk FROM billing_servicepoint sp
+            WHERE sp.service_point_id IN (SELECT DISTINCT sp_code FROM {ROWS_TABLE})
+            """,
         )
-        if d.postgresql and self._usage_apply_postgresql(outcome):
-            return
-        self._usage_apply_generic(outcome)
+        self._x("CREATE UNIQUE INDEX imp_affected_pk ON imp_affected (sp_pk)")
+        d.analyze(self.cursor, "imp_affected")
+        written = self._usage_write_postgresql() if d.postgresql else None
+        if written is None:
+            self._usage_apply_generic(outcome)
+        # Created periods per service point (for the counts and the signal).
+        d.temp_create_as(
+            self.cursor,
+            "imp_new",
+            """
+            SELECT u.service_point_id AS sp_pk, COUNT(*) AS n, MAX(u.date_to) AS last_to
+            FROM billing_usagevalue u JOIN imp_affected a ON a.sp_pk = u.service_point_id
+            WHERE u.created_at = %s
+            GROUP BY u.service_point_id
+            """,
+            [self.now],
+        )
+        if written is not None:
+            # Rows written = created + updated; created ones carry created_at = now.
+            outcome.created = int(self._scalar("SELECT COALESCE(SUM(n), 0) FROM imp_new"))
+            outcome.updated = written - outcome.created
+            outcome.unchanged = self._scalar(f"SELECT COUNT(*) FROM {ROWS_TABLE}") - written
 
-    def _usage_apply_postgresql(self, outcome: BillingOutcome) -> bool:
-        """One INSERT ... ON CONFLICT when no period repeats in the file.
+    def _usage_write_postgresql(self) -> int | None:
+        """One INSERT ... ON CONFLICT when no period repeats in the file;
+        returns the rows written (created or changed).
 
         A repeated period makes PostgreSQL refuse the statement (it cannot
-        update a row twice); the savepoint is rolled back and the generic
-        path, which orders corrections by line, takes over.
+        update a row twice): the savepoint is rolled back, None is returned
+        and the generic path, which orders corrections by line, takes over.
         """
-        total = self._scalar(f"SELECT COUNT(*) FROM {ROWS_TABLE}")
         try:
             with transaction.atomic(using=self.cursor.db.alias):
-                self._x(
+                written = self._x(
                     f"""
-                    WITH ins AS (
-                      INSERT INTO billing_usagevalue (service_point_id, date_to, duration,
-                        usage_value, usage_charge, is_estimate, unit, created_at, updated_at)
-                      SELECT sp.id, r.date_to, r.duration, r.usage_value, r.usage_charge,
-                             r.is_estimate, r.unit, %s, %s
-                      FROM {ROWS_TABLE} r
-                      JOIN billing_servicepoint sp ON sp.service_point_id = r.sp_code
-                      ON CONFLICT (service_point_id, date_to, duration) DO UPDATE SET
-                        usage_value = EXCLUDED.usage_value, usage_charge = EXCLUDED.usage_charge,
-                        is_estimate = EXCLUDED.is_estimate, unit = EXCLUDED.unit,
-                        updated_at = EXCLUDED.updated_at
-                      WHERE (billing_usagevalue.usage_value, billing_usagevalue.usage_charge,
-                             billing_usagevalue.is_estimate, billing_usagevalue.unit)
-                            IS DISTINCT FROM
-                            (EXCLUDED.usage_value, EXCLUDED.usage_charge, EXCLUDED.is_estimate,
-                             EXCLUDED.unit)
-                      RETURNING service_point_id, date_to, duration, (xmax = 0) AS created
-                    )
-                    INSERT INTO imp_touched (sp_pk, date_to, duration, created)
-                    SELECT * FROM ins
+                    INSERT INTO billing_usagevalue (service_point_id, date_to, duration,
+                      usage_value, usage_charge, is_estimate, unit, created_at, updated_at)
+                    SELECT sp.id, r.date_to, r.duration, r.usage_value, r.usage_charge,
+                           r.is_estimate, r.unit, %s, %s
+                    FROM {ROWS_TABLE} r
+                    JOIN billing_servicepoint sp ON sp.service_point_id = r.sp_code
+                    ON CONFLICT (service_point_id, date_to, duration) DO UPDATE SET
+                      usage_value = EXCLUDED.usage_value, usage_charge = EXCLUDED.usage_charge,
+                      is_estimate = EXCLUDED.is_estimate, unit = EXCLUDED.unit,
+                      updated_at = EXCLUDED.updated_at
+                    WHERE (billing_usagevalue.usage_value, billing_usagevalue.usage_charge,
+                           billing_usagevalue.is_estimate, billing_usagevalue.unit)
+                          IS DISTINCT FROM
+                          (EXCLUDED.usage_value, EXCLUDED.usage_charge, EXCLUDED.is_estimate,
+                           EXCLUDED.unit)
                     """,
                     [self.now, self.now],
                 )
         except DatabaseError as exc:
             if getattr(exc.__cause__, "sqlstate", None) == "21000":
-                return False
+                return None
             raise
-        self.cursor.execute("SELECT COUNT(*) FILTER (WHERE created), COUNT(*) FROM imp_touched")
-        created, touched = self.cursor.fetchone()
-        outcome.created = created
-        outcome.updated = touched - created
-        outcome.unchanged = total - touched
-        return True
+        return written
 
     def _usage_apply_generic(self, outcome: BillingOutcome) -> None:
         """Corrections in line order: each row that differs from the state
@@ -917,15 +943,6 @@ class BillingRules:
         outcome.unchanged = total - created - updated
         # The last row of each period is what is stored.
         self._x(
-            f"""
-            INSERT INTO imp_touched (sp_pk, date_to, duration, created)
-            SELECT sp_pk, date_to, duration,
-                   CASE WHEN existing_pk IS NULL THEN {d.true()} ELSE {d.false()} END
-            FROM imp_usage_seq
-            WHERE rn_last = 1 AND (existing_pk IS NULL OR existing_differs = 1)
-            """
-        )
-        self._x(
             """
             INSERT INTO billing_usagevalue (service_point_id, date_to, duration, usage_value,
               usage_charge, is_estimate, unit, created_at, updated_at)
@@ -950,11 +967,10 @@ class BillingRules:
         customer's communications for two years (seed 002)."""
         d = self.dialect
         c = self.cursor
-        self._x("CREATE INDEX imp_touched_key ON imp_touched (sp_pk, date_to, duration)")
-        d.analyze(c, "imp_touched")
-        if not self._scalar("SELECT COUNT(*) FROM imp_touched"):
+        if not (outcome.created or outcome.updated):
             outcome.details["eligibility_holds_created"] = 0
             return
+        touched = "CASE WHEN u.updated_at = %s THEN 1 ELSE 0 END"
         d.temp_create_as(
             c,
             "imp_seq",
@@ -964,17 +980,16 @@ class BillingRules:
               SELECT u.service_point_id AS sp_pk, u.date_to, u.duration,
                      {d.days_add("u.date_to", "1 - u.duration")} AS start_day,
                      LAG(u.date_to) OVER w AS prev_to,
-                     CASE WHEN t.sp_pk IS NULL THEN 0 ELSE 1 END AS touched,
-                     LAG(CASE WHEN t.sp_pk IS NULL THEN 0 ELSE 1 END) OVER w AS prev_touched
+                     {touched} AS touched,
+                     LAG({touched}) OVER w AS prev_touched
               FROM billing_usagevalue u
-              JOIN (SELECT DISTINCT sp_pk FROM imp_touched) a ON a.sp_pk = u.service_point_id
-              LEFT JOIN imp_touched t ON t.sp_pk = u.service_point_id AND t.date_to = u.date_to
-                                      AND t.duration = u.duration
-              WINDOW w AS (PARTITION BY u.service_point_id ORDER BY u.date_to, u.duration DESC)
+              JOIN imp_affected a ON a.sp_pk = u.service_point_id
+              WINDOW w AS (PARTITION BY u.service_point_id ORDER BY u.date_to, u.duration)
             ) s
             WHERE s.prev_to IS NOT NULL AND (s.touched = 1 OR s.prev_touched = 1)
               AND s.start_day <> {d.days_add("s.prev_to", "1")}
             """,
+            [self.now, self.now],
         )
         # The customer is the one whose account covers the later period; a
         # gap between two occupants' accounts is nobody's gap.
@@ -1063,24 +1078,21 @@ class BillingRules:
         The customer is the one whose account covers the latest new period.
         """
         d = self.dialect
-        start = d.days_add("t.date_to", "1 - t.duration")
+        start = d.days_add("u.date_to", "1 - u.duration")
         self.cursor.execute(
             f"""
             SELECT g.sp_pk, (
                 SELECT a.customer_id FROM billing_account a
-                WHERE a.service_point_id = g.sp_pk AND a.active_date <= t.date_to
+                WHERE a.service_point_id = g.sp_pk AND a.active_date <= g.last_to
                   AND (a.inactive_date IS NULL OR a.inactive_date >= {start})
                 ORDER BY a.active_date DESC LIMIT 1),
               g.n, g.last_to
-            FROM (
-              SELECT sp_pk, COUNT(*) AS n, MAX(date_to) AS last_to
-              FROM imp_touched WHERE created = {d.true()}
-              GROUP BY sp_pk
-            ) g
-            JOIN imp_touched t ON t.sp_pk = g.sp_pk AND t.date_to = g.last_to
-                               AND t.created = {d.true()}
-            ORDER BY g.sp_pk, t.duration
-            """
+            FROM imp_new g
+            JOIN billing_usagevalue u ON u.service_point_id = g.sp_pk AND u.date_to = g.last_to
+                                      AND u.created_at = %s
+            ORDER BY g.sp_pk, u.duration DESC
+            """,
+            [self.now],
         )
         seen = set()
         for sp_pk, customer_pk, count, last_to in self.cursor.fetchall():

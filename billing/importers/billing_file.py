@@ -225,6 +225,10 @@ ENTITY_CHECKS = (
 )
 ACTIVE, INACTIVE = ENTITY_COLUMNS.index("active_date"), ENTITY_COLUMNS.index("inactive_date")
 FUEL = ENTITY_COLUMNS.index("fuel")
+_DATES = f._DATE_CACHE
+_DURATIONS = f._DURATION_CACHE
+_SIMPLE_USAGE = f.SIMPLE_USAGE.fullmatch
+_SIMPLE_CHARGE = f.SIMPLE_CHARGE.fullmatch
 SP = ENTITY_COLUMNS.index("service_point_id")
 
 
@@ -295,6 +299,29 @@ class BillingParser:
 
     def _usage(self, number: int, fields: list[str], start: int, fuel: str | None, sink: Sink):
         """Validate the six usage fields from `start`; a tuple or None."""
+        # Fast path: the common, clean row (values already seen or simple).
+        date_to, duration, value, charge, flag, unit = fields[start : start + 6]
+        iso = _DATES.get(date_to)
+        days = _DURATIONS.get(duration)
+        if (
+            iso is not None
+            and days is not None
+            and _SIMPLE_USAGE(value) is not None
+            and (not charge or _SIMPLE_CHARGE(charge) is not None)
+        ):
+            estimate = f.ESTIMATE_FLAGS.get(flag)
+            unit_value = f.UNITS.get(unit) or f.UNITS.get(unit.lower())
+            if (
+                estimate is not None
+                and unit_value is not None
+                and (fuel is None or unit_value in f.FUEL_UNITS[fuel])
+            ):
+                return iso, days, value, charge or None, estimate, unit_value
+        return self._usage_checked(number, fields, start, fuel, sink)
+
+    def _usage_checked(
+        self, number: int, fields: list[str], start: int, fuel: str | None, sink: Sink
+    ):
         errors = None
         date_to = fields[start].strip()
         try:
@@ -303,7 +330,7 @@ class BillingParser:
             errors = [("date_to", date_to, f"date_to {exc}")]
         duration = fields[start + 1].strip()
         try:
-            duration = f.int_parse(duration, low=1, high=f.DURATION_MAX)
+            duration = f.duration_parse(duration)
         except f.Invalid as exc:
             errors = (errors or []) + [("duration", duration, f"duration {exc}")]
         value = fields[start + 2].strip()
@@ -343,38 +370,77 @@ class BillingParser:
         return date_to, duration, value, charge, flag, unit
 
     def _parse_full(self, lines: Iterator[tuple[int, str]], sink: Sink) -> None:
-        previous_raw = None
+        """The hot loop: one billing period per row, millions of rows.
+
+        The entity part (the first 28 columns) is compared with the row
+        before as one string and validated only when it changes; the usage
+        part takes a fast path when every value is plainly valid.
+        """
+        previous_prefix = None
         entity = None
         entity_errors: list = []
         run_head = None
+        fuel = None
+        sp = None
+        dates, durations = _DATES, _DURATIONS
+        simple_usage, simple_charge = _SIMPLE_USAGE, _SIMPLE_CHARGE
+        flags, units, fuel_units = f.ESTIMATE_FLAGS, f.UNITS, f.FUEL_UNITS
+        add_usage, add_entity = sink.usage, sink.entity
         for number, text in lines:
             if not text or text.isspace():
                 continue
             self.rows += 1
-            fields = text.split("\t")
-            if self._shape_error(number, text, fields, sink):
+            parts = text.rsplit("\t", 6)
+            if len(parts) != 7 or "\x00" in text:
+                self._shape_error(number, text, text.split("\t"), sink)
                 self.rejected += 1
                 continue
-            raw = fields[:ENTITY_WIDTH]
-            if raw != previous_raw:
-                previous_raw = raw
+            prefix = parts[0]
+            if prefix != previous_prefix:
+                raw = prefix.split("\t")
+                if len(raw) != ENTITY_WIDTH:
+                    self._shape_error(number, text, text.split("\t"), sink)
+                    self.rejected += 1
+                    continue
+                previous_prefix = prefix
                 entity, entity_errors = entity_validate(raw)
                 run_head = None
+                if entity is not None:
+                    fuel, sp = entity[FUEL], entity[SP]
             if entity_errors:
                 for column, value, reason in entity_errors:
                     sink.error(RowError.make(number, column, value, reason))
                 # Report usage problems of the same row too.
-                self._usage(number, fields, ENTITY_WIDTH, None, sink)
+                self._usage_checked(number, parts, 1, None, sink)
                 self.rejected += 1
                 continue
-            usage = self._usage(number, fields, ENTITY_WIDTH, entity[FUEL], sink)
+            _, date_to, duration, value, charge, flag, unit = parts
+            iso = dates.get(date_to)
+            days = durations.get(duration)
+            usage = None
+            if (
+                iso is not None
+                and days is not None
+                and simple_usage(value) is not None
+                and (not charge or simple_charge(charge) is not None)
+            ):
+                estimate = flags.get(flag)
+                unit_value = units.get(unit) or units.get(unit.lower())
+                if (
+                    estimate is not None
+                    and unit_value is not None
+                    and unit_value in fuel_units[fuel]
+                ):
+                    usage = (iso, days, value, charge or None, estimate, unit_value)
             if usage is None:
-                self.rejected += 1
-                continue
+                usage = self._usage_checked(number, parts, 1, fuel, sink)
+                if usage is None:
+                    self.rejected += 1
+                    continue
             if run_head is None:
                 run_head = number
-                sink.entity((number, *entity))
-            sink.usage((number, run_head, entity[SP], *usage))
+                add_entity((number, *entity))
+            add_usage((number, run_head, sp, *usage))
 
     def _parse_customer(self, lines: Iterator[tuple[int, str]], sink: Sink) -> None:
         for number, text in lines:

@@ -54,6 +54,20 @@ def date_parse(text: str) -> str:
     return iso
 
 
+_DURATION_CACHE: dict[str, int] = {}
+
+
+def duration_parse(text: str) -> int:
+    """Days in a billing period, 1–366 (cached: files repeat a few values)."""
+    cached = _DURATION_CACHE.get(text)
+    if cached is not None:
+        return cached
+    value = int_parse(text, low=1, high=DURATION_MAX)
+    if len(_DURATION_CACHE) < 1000:
+        _DURATION_CACHE[text] = value
+    return value
+
+
 def int_parse(text: str, *, low: int, high: int) -> int:
     if not (text.isascii() and text.isdigit()) or len(text) > 10:
         raise Invalid("is not a whole number")
@@ -65,6 +79,10 @@ def int_parse(text: str, *, low: int, high: int) -> int:
 
 _SIMPLE_DECIMAL = re.compile(r"-?\d{1,8}(?:\.\d{1,3})?")
 _SIMPLE_INTERVAL = re.compile(r"-?\d{1,8}(?:\.\d{1,4})?")
+# Values the fast path takes as they are: non-negative, within every limit.
+SIMPLE_USAGE = re.compile(r"\d{1,8}(?:\.\d{1,3})?")
+SIMPLE_CHARGE = re.compile(r"\d{1,9}(?:\.\d{1,2})?")
+SIMPLE_READ = re.compile(r"\d{1,8}(?:\.\d{1,4})?")
 _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 
 
@@ -142,6 +160,9 @@ def estimate_parse(text: str) -> str:
 
 
 UNITS = {
+    "kWh": "kWh",
+    "KWH": "kWh",
+    "CCF": "ccf",
     "kwh": "kWh",
     "therm": "therm",
     "therms": "therm",

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.db import DatabaseError, transaction
-from django.utils.dateparse import parse_datetime
 
 from billing.importers import fields as f
 from billing.importers.billing_apply import REASON_LIMIT, unit_matches_fuel
@@ -23,7 +22,7 @@ from billing.importers.sql import Dialect
 
 READS_TABLE = "imp_reads"
 ERRORS_TABLE = "imp_errors"
-TEMP_TABLES = (READS_TABLE, ERRORS_TABLE, "imp_read_seq", "imp_itouched")
+TEMP_TABLES = (READS_TABLE, ERRORS_TABLE, "imp_read_seq", "imp_spans")
 READ_COLUMNS = (
     ("line", "int"),
     ("sp_code", "text"),
@@ -36,12 +35,11 @@ ERROR_COLUMNS = (("line", "int"), ("col", "text"), ("value", "text"), ("reason",
 
 
 @dataclass
-class IntervalReadsChanged:
-    """New or corrected reads on one service point (for the signal)."""
+class IntervalReadsImported:
+    """The reads a file brought for one service point (for the signal)."""
 
     service_point_pk: int
-    created: int
-    updated: int
+    reads: int
     first_end: datetime
     last_end: datetime
 
@@ -52,7 +50,7 @@ class IntervalOutcome:
     updated: int = 0
     unchanged: int = 0
     details: dict = field(default_factory=dict)
-    changed: list[IntervalReadsChanged] = field(default_factory=list)
+    changed: list[IntervalReadsImported] = field(default_factory=list)
 
 
 def staging_create(cursor, dialect: Dialect) -> None:
@@ -125,50 +123,74 @@ class IntervalRules:
     def apply(self) -> IntervalOutcome:
         outcome = IntervalOutcome()
         d = self.dialect
-        d.temp_create(
+        # Each service point's reads in the file: how many, first and last end.
+        d.temp_create_as(
             self.cursor,
-            "imp_itouched",
-            (
-                ("sp_pk", "bigint"),
-                ("created", "bigint"),
-                ("updated", "bigint"),
-                ("first_end", "bigint"),
-                ("last_end", "bigint"),
-            ),
+            "imp_spans",
+            f"""
+            SELECT sp.id AS sp_pk, r.sp_code, COUNT(*) AS n, MIN(r.end_epoch) AS first_end,
+                   MAX(r.end_epoch) AS last_end, 0 AS has_reads
+            FROM {READS_TABLE} r JOIN billing_servicepoint sp ON sp.service_point_id = r.sp_code
+            GROUP BY sp.id, r.sp_code
+            """,
         )
+        d.analyze(self.cursor, "imp_spans")
         if not (d.postgresql and self._apply_postgresql(outcome)):
             self._apply_generic(outcome)
         self._changed_collect(outcome)
         return outcome
 
     def _apply_postgresql(self, outcome: IntervalOutcome) -> bool:
-        """One INSERT ... ON CONFLICT when no interval repeats in the file."""
+        """Corrections first (an UPDATE, only for service points that already
+        have reads in the file's span), then one INSERT ... ON CONFLICT whose
+        row count is the reads created. A read repeated within the file makes
+        PostgreSQL refuse the INSERT; the savepoint is rolled back and the
+        generic path, which orders corrections by line, takes over."""
         total = self._scalar(f"SELECT COUNT(*) FROM {READS_TABLE}")
+        updated = 0
         try:
             with transaction.atomic(using=self.cursor.db.alias):
-                self._x(
-                    f"""
-                    WITH ins AS (
-                      INSERT INTO billing_intervalread (service_point_id, interval_end,
-                        interval_minutes, value, is_estimate)
-                      SELECT sp.id, to_timestamp(r.end_epoch), %s, r.value, r.is_estimate
-                      FROM {READS_TABLE} r
-                      JOIN billing_servicepoint sp ON sp.service_point_id = r.sp_code
-                      ON CONFLICT (service_point_id, interval_end) DO UPDATE SET
-                        value = EXCLUDED.value, is_estimate = EXCLUDED.is_estimate,
-                        interval_minutes = EXCLUDED.interval_minutes
-                      WHERE (billing_intervalread.value, billing_intervalread.is_estimate,
-                             billing_intervalread.interval_minutes)
-                            IS DISTINCT FROM
-                            (EXCLUDED.value, EXCLUDED.is_estimate, EXCLUDED.interval_minutes)
-                      RETURNING service_point_id, interval_end, (xmax = 0) AS created
+                overlapping = self._x(
+                    """
+                    UPDATE imp_spans SET has_reads = 1
+                    WHERE EXISTS (
+                      SELECT 1 FROM billing_intervalread i
+                      WHERE i.service_point_id = imp_spans.sp_pk
+                        AND i.interval_end BETWEEN to_timestamp(imp_spans.first_end)
+                                               AND to_timestamp(imp_spans.last_end))
+                    """
+                )
+                if overlapping:
+                    updated = self._x(
+                        f"""
+                        UPDATE billing_intervalread SET value = r.value,
+                          is_estimate = r.is_estimate, interval_minutes = %s
+                        FROM {READS_TABLE} r JOIN imp_spans s ON s.sp_code = r.sp_code
+                        WHERE s.has_reads = 1
+                          AND billing_intervalread.service_point_id = s.sp_pk
+                          AND billing_intervalread.interval_end = to_timestamp(r.end_epoch)
+                          AND (billing_intervalread.value, billing_intervalread.is_estimate,
+                               billing_intervalread.interval_minutes)
+                              IS DISTINCT FROM (r.value, r.is_estimate, %s)
+                        """,
+                        [self.minutes, self.minutes],
                     )
-                    INSERT INTO imp_itouched (sp_pk, created, updated, first_end, last_end)
-                    SELECT service_point_id, COUNT(*) FILTER (WHERE created),
-                           COUNT(*) FILTER (WHERE NOT created),
-                           EXTRACT(EPOCH FROM MIN(interval_end))::bigint,
-                           EXTRACT(EPOCH FROM MAX(interval_end))::bigint
-                    FROM ins GROUP BY service_point_id
+                # Existing reads now hold the file's values, so the INSERT
+                # writes only the new ones.
+                created = self._x(
+                    f"""
+                    INSERT INTO billing_intervalread (service_point_id, interval_end,
+                      interval_minutes, value, is_estimate)
+                    SELECT sp.id, to_timestamp(r.end_epoch), %s, r.value, r.is_estimate
+                    FROM {READS_TABLE} r
+                    JOIN billing_servicepoint sp ON sp.service_point_id = r.sp_code
+                    ON CONFLICT (service_point_id, interval_end) DO UPDATE SET
+                      value = EXCLUDED.value, is_estimate = EXCLUDED.is_estimate,
+                      interval_minutes = EXCLUDED.interval_minutes
+                    WHERE (billing_intervalread.value, billing_intervalread.is_estimate,
+                           billing_intervalread.interval_minutes)
+                          IS DISTINCT FROM
+                          (EXCLUDED.value, EXCLUDED.is_estimate, EXCLUDED.interval_minutes)
                     """,
                     [self.minutes],
                 )
@@ -176,8 +198,6 @@ class IntervalRules:
             if getattr(exc.__cause__, "sqlstate", None) == "21000":
                 return False
             raise
-        self.cursor.execute("SELECT SUM(created), SUM(updated) FROM imp_itouched")
-        created, updated = (int(v or 0) for v in self.cursor.fetchone())
         outcome.created, outcome.updated = created, updated
         outcome.unchanged = total - created - updated
         return True
@@ -238,16 +258,6 @@ class IntervalRules:
         outcome.unchanged = total - created - updated
         self._x(
             """
-            INSERT INTO imp_itouched (sp_pk, created, updated, first_end, last_end)
-            SELECT sp_pk, SUM(CASE WHEN existed IS NULL THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN existed = 1 THEN 1 ELSE 0 END), MIN(end_epoch), MAX(end_epoch)
-            FROM imp_read_seq
-            WHERE rn_last = 1 AND (existed IS NULL OR existing_differs = 1)
-            GROUP BY sp_pk
-            """
-        )
-        self._x(
-            """
             INSERT INTO billing_intervalread (service_point_id, interval_end, interval_minutes,
                                               value, is_estimate)
             SELECT sp_pk, interval_end, %s, value, is_estimate
@@ -268,19 +278,13 @@ class IntervalRules:
         )
 
     def _changed_collect(self, outcome: IntervalOutcome) -> None:
-        self.cursor.execute(
-            "SELECT sp_pk, created, updated, first_end, last_end FROM imp_itouched ORDER BY sp_pk"
-        )
-        for sp_pk, created, updated, first_end, last_end in self.cursor.fetchall():
+        self.cursor.execute("SELECT sp_pk, n, first_end, last_end FROM imp_spans ORDER BY sp_pk")
+        for sp_pk, count, first_end, last_end in self.cursor.fetchall():
             outcome.changed.append(
-                IntervalReadsChanged(
+                IntervalReadsImported(
                     sp_pk,
-                    int(created),
-                    int(updated),
+                    int(count),
                     datetime.fromtimestamp(int(first_end), tz=UTC),
                     datetime.fromtimestamp(int(last_end), tz=UTC),
                 )
             )
-
-
-__all__ = ["IntervalOutcome", "IntervalReadsChanged", "IntervalRules", "parse_datetime"]

@@ -180,73 +180,94 @@ class IntervalParser:
         return int((utc - EPOCH).total_seconds())
 
     def _parse(self, lines: Iterator[tuple[int, str]], sink: Sink) -> None:
+        """The hot loop (tens of millions of rows): a fast path for clean rows
+        whose time stamp was seen before, the full checks otherwise."""
         stamps = self._stamps
-        negative = self.negative
-        value_parse = f.interval_value_parse
+        simple = f.SIMPLE_READ.fullmatch
         units = f.UNITS
-        flags = {"": True, "A": False, "E": True, "U": True, "a": False, "e": True, "u": True}
         reading = sink.reading
         for number, text in lines:
             if not text or text.isspace():
                 continue
             self.rows += 1
             fields = text.split("\t")
-            if len(fields) != WIDTH or "\x00" in text:
-                reason = (
-                    "row contains a NUL character"
-                    if len(fields) == WIDTH
-                    else f"row has {len(fields)} tab-separated fields; the header has {WIDTH}"
+            if len(fields) == WIDTH:
+                code, value, date_text, time_text, unit, flag, offset = fields
+                stamp = stamps.get((date_text, time_text, offset))
+                estimated = _FLAGS.get(flag)
+                unit_value = units.get(unit)
+                if (
+                    stamp.__class__ is int
+                    and estimated is not None
+                    and unit_value is not None
+                    and simple(value) is not None
+                    and 0 < len(code) <= 64
+                    and code.strip() == code
+                    and "\x00" not in text
+                ):
+                    reading((number, code, stamp, value, estimated, unit_value))
+                    continue
+            self._row_checked(number, text, fields, sink)
+
+    def _row_checked(self, number: int, text: str, fields: list[str], sink: Sink) -> None:
+        if len(fields) != WIDTH or "\x00" in text:
+            reason = (
+                "row contains a NUL character"
+                if len(fields) == WIDTH
+                else f"row has {len(fields)} tab-separated fields; the header has {WIDTH}"
+            )
+            sink.error(RowError.make(number, "", text, reason))
+            self.rejected += 1
+            return
+        code, value, date_text, time_text, unit, flag, offset = fields
+        code = code.strip()
+        errors = None
+        if not code or len(code) > 64:
+            errors = [
+                (
+                    "service_point_id",
+                    code,
+                    "service_point_id is required"
+                    if not code
+                    else "service_point_id is longer than 64 characters",
                 )
-                sink.error(RowError.make(number, "", text, reason))
-                self.rejected += 1
-                continue
-            code, value, date_text, time_text, unit, flag, offset = fields
-            code = code.strip()
-            errors = None
-            if not code or len(code) > 64:
-                errors = [
-                    (
-                        "service_point_id",
-                        code,
-                        "service_point_id is required"
-                        if not code
-                        else "service_point_id is longer than 64 characters",
-                    )
-                ]
-            value = value.strip()
-            try:
-                value = value_parse(value, negative=negative)
-            except f.Invalid as exc:
-                errors = (errors or []) + [("usage_value", value, f"usage_value {exc}")]
-            key = (date_text, time_text, offset)
-            stamp = stamps.get(key)
-            if stamp is None:
-                stamp = self._stamp(date_text.strip(), time_text.strip(), offset.strip())
-                if len(stamps) < 500_000:
-                    stamps[key] = stamp
-            if stamp.__class__ is tuple:
-                errors = (errors or []) + [stamp]
-            unit_value = units.get(unit.strip().lower())
-            if unit_value is None:
-                errors = (errors or []) + [
-                    ("units", unit.strip(), "units must be kWh, therm, ccf or gal")
-                ]
-            estimated = flags.get(flag.strip())
-            if estimated is None:
-                errors = (errors or []) + [
-                    (
-                        "is_estimate",
-                        flag.strip(),
-                        "is_estimate must be A (actual), E (estimated), U (customer-reported) "
-                        "or blank",
-                    )
-                ]
-            if errors:
-                for column, shown_value, reason in errors:
-                    sink.error(RowError.make(number, column, shown_value, reason))
-                self.rejected += 1
-                continue
-            reading((number, code, stamp, value, estimated, unit_value))
+            ]
+        value = value.strip()
+        try:
+            value = f.interval_value_parse(value, negative=self.negative)
+        except f.Invalid as exc:
+            errors = (errors or []) + [("usage_value", value, f"usage_value {exc}")]
+        key = (date_text, time_text, offset)
+        stamp = self._stamps.get(key)
+        if stamp is None:
+            stamp = self._stamp(date_text.strip(), time_text.strip(), offset.strip())
+            if len(self._stamps) < 500_000:
+                self._stamps[key] = stamp
+        if stamp.__class__ is tuple:
+            errors = (errors or []) + [stamp]
+        unit_value = f.UNITS.get(unit.strip().lower())
+        if unit_value is None:
+            errors = (errors or []) + [
+                ("units", unit.strip(), "units must be kWh, therm, ccf or gal")
+            ]
+        estimated = _FLAGS.get(flag.strip())
+        if estimated is None:
+            errors = (errors or []) + [
+                (
+                    "is_estimate",
+                    flag.strip(),
+                    "is_estimate must be A (actual), E (estimated), U (customer-reported) or blank",
+                )
+            ]
+        if errors:
+            for column, shown_value, reason in errors:
+                sink.error(RowError.make(number, column, shown_value, reason))
+            self.rejected += 1
+            return
+        sink.reading((number, code, stamp, value, estimated, unit_value))
+
+
+_FLAGS = {"": True, "A": False, "E": True, "U": True, "a": False, "e": True, "u": True}
 
 
 def interval_minutes_infer(lines: Iterator[tuple[int, str]]) -> tuple[int | None, list]:

@@ -159,7 +159,7 @@ class DataFileReader:
             for raw in stream:
                 number += 1
                 try:
-                    text = raw.decode("utf-8")
+                    text = raw.rstrip(b"\r\n").decode("utf-8")
                 except UnicodeDecodeError as exc:
                     bad = raw[exc.start : exc.start + 1].hex().upper()
                     raise FileRejected(
@@ -169,10 +169,6 @@ class DataFileReader:
                     ) from None
                 if number == 1 and text.startswith("\ufeff"):
                     text = text[1:]
-                if text.endswith("\n"):
-                    text = text[:-2] if text.endswith("\r\n") else text[:-1]
-                elif text.endswith("\r"):
-                    text = text[:-1]
                 yield number, text
         except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:
             raise FileRejected(

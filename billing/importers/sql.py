@@ -130,6 +130,29 @@ def copy_line(row: Sequence) -> str:
     return "\t".join([_copy_value(v) for v in row]) + "\n"
 
 
+def copy_text(value: str) -> str:
+    """A text value for COPY: escaped only if it needs to be (rarely)."""
+    if "\\" in value or "\r" in value:
+        return copy_text_escape(value)
+    return value
+
+
+def usage_copy_line(row: Sequence) -> str:
+    """(line, entity_line, sp_code, date_to, duration, value, charge, flag, unit)."""
+    line, entity_line, code, date_to, duration, value, charge, flag, unit = row
+    return (
+        f"{line}\t{r'\N' if entity_line is None else entity_line}\t{copy_text(code)}\t"
+        f"{date_to}\t{duration}\t{value}\t{r'\N' if charge is None else charge}\t{flag}\t"
+        f"{unit}\n"
+    )
+
+
+def reading_copy_line(row: Sequence) -> str:
+    """(line, sp_code, end_epoch, value, is_estimate, unit)."""
+    line, code, epoch, value, estimated, unit = row
+    return f"{line}\t{copy_text(code)}\t{epoch}\t{value}\t{'t' if estimated else 'f'}\t{unit}\n"
+
+
 class StageWriter:
     """Fill staging tables: `streamed` through COPY as rows arrive, others
     spooled and copied on close (PostgreSQL); batched INSERTs on SQLite.
@@ -143,10 +166,12 @@ class StageWriter:
         *,
         streamed: tuple[str, Sequence[str]],
         spooled: dict[str, Sequence[str]],
+        formatter=copy_line,
     ):
         self.connection = connection
         self.postgresql = connection.vendor == "postgresql"
         self.streamed_table, self.streamed_columns = streamed
+        self.formatter = formatter
         self.spooled = dict(spooled)
         self.counts = {self.streamed_table: 0, **dict.fromkeys(self.spooled, 0)}
         self._buffer: list[str] = []
@@ -180,7 +205,7 @@ class StageWriter:
         """Add a row to the streamed table (the hot path)."""
         self.counts[self.streamed_table] += 1
         if self.postgresql:
-            line = copy_line(row)
+            line = self.formatter(row)
             self._buffer.append(line)
             self._size += len(line)
             if self._size >= COPY_CHUNK_BYTES:

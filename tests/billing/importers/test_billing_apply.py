@@ -432,6 +432,47 @@ def test_a_move_within_one_file_deactivates_the_old_account(tmp_path):
     assert new.inactive_date is None
 
 
+def test_a_full_history_re_sent_after_a_move_leaves_the_old_account_closed(tmp_path):
+    # The old occupant's rows still carry a blank inactive_date, but the file
+    # also carries the newer account: nothing is reactivated.
+    rows = months(date(2024, 1, 1), 2) + months(
+        date(2024, 3, 1), 2, customer_id="C2", account_id="A2", active_date="20240301"
+    )
+    import_billing(tmp_path, rows)
+    rows.append(
+        period(
+            date(2024, 5, 1),
+            date(2024, 5, 31),
+            customer_id="C2",
+            account_id="A2",
+            active_date="20240301",
+        )
+    )
+    run = import_billing(tmp_path, rows)
+    assert (run.rejected, run.created, run.unchanged) == (0, 1, 4)
+    assert run.details["accounts"]["reactivated"] == 0
+    assert list(
+        Account.objects.order_by("active_date").values_list("account_id", "inactive_date")
+    ) == [("A1", date(2024, 2, 29)), ("A2", None)]
+
+
+def test_an_older_account_new_to_the_database_with_a_newer_one_in_the_file_is_history(
+    tmp_path,
+):
+    import_billing(
+        tmp_path,
+        months(date(2024, 3, 1), 1, customer_id="C2", account_id="A2", active_date="20240301"),
+    )
+    rows = months(date(2024, 1, 1), 2) + months(
+        date(2024, 3, 1), 2, customer_id="C2", account_id="A2", active_date="20240301"
+    )
+    run = import_billing(tmp_path, rows)
+    assert run.rejected == 0
+    assert list(
+        Account.objects.order_by("active_date").values_list("account_id", "inactive_date")
+    ) == [("A1", date(2024, 2, 29)), ("A2", None)]
+
+
 def test_an_older_active_date_than_the_current_account_is_rejected(tmp_path):
     import_billing(tmp_path, months(date(2024, 1, 1), 2, active_date="20230601"))
     run = import_billing(
