@@ -22,7 +22,7 @@ from billing.importers.sql import Dialect
 
 READS_TABLE = "imp_reads"
 ERRORS_TABLE = "imp_errors"
-TEMP_TABLES = (READS_TABLE, ERRORS_TABLE, "imp_read_seq", "imp_spans")
+TEMP_TABLES = (READS_TABLE, ERRORS_TABLE, "imp_read_seq", "imp_spans", "imp_groups")
 READ_COLUMNS = (
     ("line", "int"),
     ("sp_code", "text"),
@@ -69,6 +69,7 @@ class IntervalRules:
         self.dialect = dialect
         self.minutes = int(minutes)
         self.negative_usage = negative_usage
+        self.rejected = 0
 
     def _x(self, sql: str, params=()) -> int:
         self.cursor.execute(sql, params)
@@ -80,45 +81,78 @@ class IntervalRules:
         return row[0] if row else None
 
     def validate(self) -> None:
+        """One pass over the staged reads, grouped by service point and unit;
+        rows are looked at one by one only for the groups that fail."""
         d = self.dialect
         d.analyze(self.cursor, READS_TABLE)
-        limit = REASON_LIMIT
-        self._x(
+        d.temp_create_as(
+            self.cursor,
+            "imp_groups",
             f"""
-            INSERT INTO {ERRORS_TABLE} (line, col, value, reason)
-            SELECT r.line,
-              CASE WHEN sp.id IS NULL THEN 'service_point_id' ELSE 'units' END,
-              CASE WHEN sp.id IS NULL THEN r.sp_code ELSE r.unit END,
-              substr(CASE WHEN sp.id IS NULL
-                THEN 'service point ' || r.sp_code || ' is not on file; reads are accepted only '
-                     || 'for service points sent in a billing file'
-                ELSE 'units ' || r.unit || ' do not match the fuel of service point '
-                     || r.sp_code || ' (' || sp.fuel || ')' END, 1, {limit})
-            FROM {READS_TABLE} r
-            LEFT JOIN billing_servicepoint sp ON sp.service_point_id = r.sp_code
-            WHERE sp.id IS NULL OR NOT {unit_matches_fuel("r.unit", "sp.fuel")}
-            """
+            SELECT g.sp_code, g.unit, g.n, g.first_end, g.last_end, g.negative,
+                   sp.id AS sp_pk, sp.fuel,
+                   CASE WHEN sp.id IS NULL THEN 'service_point_id'
+                        WHEN NOT {unit_matches_fuel("g.unit", "sp.fuel")} THEN 'units'
+                        ELSE '' END AS problem
+            FROM (
+              SELECT sp_code, unit, COUNT(*) AS n, MIN(end_epoch) AS first_end,
+                     MAX(end_epoch) AS last_end,
+                     SUM(CASE WHEN value < 0 THEN 1 ELSE 0 END) AS negative
+              FROM {READS_TABLE} GROUP BY sp_code, unit
+            ) g
+            LEFT JOIN billing_servicepoint sp ON sp.service_point_id = g.sp_code
+            """,
         )
-        if self.negative_usage == f.NEGATIVE_NET_METERING:
+        if self._scalar("SELECT COUNT(*) FROM imp_groups WHERE problem <> ''"):
+            self._x(
+                f"""
+                INSERT INTO {ERRORS_TABLE} (line, col, value, reason)
+                SELECT r.line, g.problem,
+                  CASE WHEN g.problem = 'service_point_id' THEN r.sp_code ELSE r.unit END,
+                  substr(CASE WHEN g.problem = 'service_point_id'
+                    THEN 'service point ' || r.sp_code || ' is not on file; reads are accepted '
+                         || 'only for service points sent in a billing file'
+                    ELSE 'units ' || r.unit || ' do not match the fuel of service point '
+                         || r.sp_code || ' (' || g.fuel || ')' END, 1, {REASON_LIMIT})
+                FROM {READS_TABLE} r
+                JOIN imp_groups g ON g.sp_code = r.sp_code AND g.unit = r.unit
+                WHERE g.problem <> ''
+                """
+            )
+        if self.negative_usage == f.NEGATIVE_NET_METERING and self._scalar(
+            "SELECT COUNT(*) FROM imp_groups WHERE negative > 0 AND problem = ''"
+        ):
             self._x(
                 f"""
                 INSERT INTO {ERRORS_TABLE} (line, col, value, reason)
                 SELECT r.line, 'usage_value', {d.as_text("r.value")},
                   'negative usage is accepted only on a net-metering rate; the active '
                   || 'account''s rate is not one'
-                FROM {READS_TABLE} r JOIN billing_servicepoint sp
-                  ON sp.service_point_id = r.sp_code
-                WHERE r.value < 0 AND NOT EXISTS (
+                FROM {READS_TABLE} r
+                JOIN imp_groups g ON g.sp_code = r.sp_code AND g.unit = r.unit
+                WHERE g.negative > 0 AND g.problem = '' AND r.value < 0 AND NOT EXISTS (
                   SELECT 1 FROM billing_account a JOIN billing_ratecode rc ON rc.id = a.rate_code_id
-                  WHERE a.service_point_id = sp.id AND a.inactive_date IS NULL
+                  WHERE a.service_point_id = g.sp_pk AND a.inactive_date IS NULL
                     AND rc.is_net_metering)
                 """
             )
-        if self._scalar(f"SELECT COUNT(*) FROM {ERRORS_TABLE}"):
+        self.rejected = self._scalar(f"SELECT COUNT(DISTINCT line) FROM {ERRORS_TABLE}") or 0
+        if self.rejected:
             self._x(f"DELETE FROM {READS_TABLE} WHERE line IN (SELECT line FROM {ERRORS_TABLE})")
+            # The groups are recounted from what is left.
+            d.temp_create_as(
+                self.cursor,
+                "imp_groups",
+                f"""
+                SELECT r.sp_code, r.unit, COUNT(*) AS n, MIN(r.end_epoch) AS first_end,
+                       MAX(r.end_epoch) AS last_end, sp.id AS sp_pk, '' AS problem
+                FROM {READS_TABLE} r JOIN billing_servicepoint sp ON sp.service_point_id = r.sp_code
+                GROUP BY r.sp_code, r.unit, sp.id
+                """,
+            )
 
     def rejected_lines(self) -> int:
-        return self._scalar(f"SELECT COUNT(DISTINCT line) FROM {ERRORS_TABLE}") or 0
+        return self.rejected
 
     def apply(self) -> IntervalOutcome:
         outcome = IntervalOutcome()
@@ -127,11 +161,10 @@ class IntervalRules:
         d.temp_create_as(
             self.cursor,
             "imp_spans",
-            f"""
-            SELECT sp.id AS sp_pk, r.sp_code, COUNT(*) AS n, MIN(r.end_epoch) AS first_end,
-                   MAX(r.end_epoch) AS last_end, 0 AS has_reads
-            FROM {READS_TABLE} r JOIN billing_servicepoint sp ON sp.service_point_id = r.sp_code
-            GROUP BY sp.id, r.sp_code
+            """
+            SELECT sp_pk, sp_code, SUM(n) AS n, MIN(first_end) AS first_end,
+                   MAX(last_end) AS last_end, 0 AS has_reads
+            FROM imp_groups WHERE problem = '' GROUP BY sp_pk, sp_code
             """,
         )
         d.analyze(self.cursor, "imp_spans")
@@ -146,7 +179,7 @@ class IntervalRules:
         row count is the reads created. A read repeated within the file makes
         PostgreSQL refuse the INSERT; the savepoint is rolled back and the
         generic path, which orders corrections by line, takes over."""
-        total = self._scalar(f"SELECT COUNT(*) FROM {READS_TABLE}")
+        total = self._scalar("SELECT COALESCE(SUM(n), 0) FROM imp_spans")
         updated = 0
         try:
             with transaction.atomic(using=self.cursor.db.alias):

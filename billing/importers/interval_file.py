@@ -30,7 +30,7 @@ COLUMN_TITLES = (
     "UTC_offset",
 )
 WIDTH = len(COLUMNS)
-STAGE_COLUMNS = ("line", "sp_code", "end_epoch", "value", "is_estimate", "unit")
+STAGE_COLUMNS = ("line", "sp_code", "value", "end_epoch", "is_estimate", "unit")
 INFER_LINES = 5000
 EPOCH = datetime(1970, 1, 1)  # noqa: DTZ001 - naive on purpose: local wall clock arithmetic
 
@@ -39,6 +39,12 @@ _OFFSET_HHMM = re.compile(r"([+-]?)(\d{2}):?(\d{2})")
 
 
 class Sink:
+    """Receives (line, sp_code, value, end_epoch, is_estimate, unit) rows.
+
+    A sink may also offer `reading_line(text)`: the same row as a ready
+    PostgreSQL COPY text line (the fast path uses it when present).
+    """
+
     def reading(self, row: tuple) -> None: ...
     def error(self, error: RowError) -> None: ...
 
@@ -180,36 +186,52 @@ class IntervalParser:
         return int((utc - EPOCH).total_seconds())
 
     def _parse(self, lines: Iterator[tuple[int, str]], sink: Sink) -> None:
-        """The hot loop (tens of millions of rows): a fast path for clean rows
-        whose time stamp was seen before, the full checks otherwise."""
-        stamps = self._stamps
+        """The hot loop (tens of millions of rows).
+
+        Everything after the value (date, time, units, is_estimate,
+        UTC_offset) repeats across service points, so it is checked once and
+        cached as one string; a clean row then costs a split, two lookups and
+        a pattern match. Other rows take the full checks.
+        """
+        tails: dict[str, tuple] = {}
         simple = f.SIMPLE_READ.fullmatch
-        units = f.UNITS
         reading = sink.reading
+        reading_line = getattr(sink, "reading_line", None)
         for number, text in lines:
             if not text or text.isspace():
                 continue
             self.rows += 1
-            fields = text.split("\t")
-            if len(fields) == WIDTH:
-                code, value, date_text, time_text, unit, flag, offset = fields
-                stamp = stamps.get((date_text, time_text, offset))
-                estimated = _FLAGS.get(flag)
-                unit_value = units.get(unit)
+            parts = text.split("\t", 2)
+            if len(parts) == 3:
+                code, value, tail = parts
+                known = tails.get(tail)
                 if (
-                    stamp.__class__ is int
-                    and estimated is not None
-                    and unit_value is not None
+                    known is not None
                     and simple(value) is not None
                     and 0 < len(code) <= 64
                     and code.strip() == code
+                    and "\\" not in code
                     and "\x00" not in text
                 ):
-                    reading((number, code, stamp, value, estimated, unit_value))
+                    if reading_line is not None:
+                        reading_line(f"{number}\t{code}\t{value}\t{known[3]}")
+                    else:
+                        reading((number, code, value, known[0], known[1], known[2]))
                     continue
-            self._row_checked(number, text, fields, sink)
+            row = self._row_checked(number, text, text.split("\t"), sink)
+            if row is not None:
+                reading(row)
+                if len(parts) == 3 and len(tails) < 100_000:
+                    _, _, epoch, estimated, unit_value = row[1:]
+                    tails[parts[2]] = (
+                        epoch,
+                        estimated,
+                        unit_value,
+                        f"{epoch}\t{'t' if estimated else 'f'}\t{unit_value}\n",
+                    )
 
-    def _row_checked(self, number: int, text: str, fields: list[str], sink: Sink) -> None:
+    def _row_checked(self, number: int, text: str, fields: list[str], sink: Sink):
+        """Every check of one row; the row to stage, or None (errors sent)."""
         if len(fields) != WIDTH or "\x00" in text:
             reason = (
                 "row contains a NUL character"
@@ -218,7 +240,7 @@ class IntervalParser:
             )
             sink.error(RowError.make(number, "", text, reason))
             self.rejected += 1
-            return
+            return None
         code, value, date_text, time_text, unit, flag, offset = fields
         code = code.strip()
         errors = None
@@ -263,8 +285,8 @@ class IntervalParser:
             for column, shown_value, reason in errors:
                 sink.error(RowError.make(number, column, shown_value, reason))
             self.rejected += 1
-            return
-        sink.reading((number, code, stamp, value, estimated, unit_value))
+            return None
+        return (number, code, value, stamp, estimated, unit_value)
 
 
 _FLAGS = {"": True, "A": False, "E": True, "U": True, "a": False, "e": True, "u": True}

@@ -251,6 +251,8 @@ def interval_file_load(
         ) as writer:
             sink = _ErrorSink(writer, run_pk, options.max_stored_errors)
             sink.reading = writer.stream
+            if dialect.postgresql:
+                sink.reading_line = writer.stream_line
             progress("reading", 0, force=True)
             parser.parse(_with_progress(lines, reader, progress), sink)
         progress("checking", reader.position, force=True)

@@ -148,9 +148,9 @@ def usage_copy_line(row: Sequence) -> str:
 
 
 def reading_copy_line(row: Sequence) -> str:
-    """(line, sp_code, end_epoch, value, is_estimate, unit)."""
-    line, code, epoch, value, estimated, unit = row
-    return f"{line}\t{copy_text(code)}\t{epoch}\t{value}\t{'t' if estimated else 'f'}\t{unit}\n"
+    """(line, sp_code, value, end_epoch, is_estimate, unit)."""
+    line, code, value, epoch, estimated, unit = row
+    return f"{line}\t{copy_text(code)}\t{value}\t{epoch}\t{'t' if estimated else 'f'}\t{unit}\n"
 
 
 class StageWriter:
@@ -217,6 +217,16 @@ class StageWriter:
             batch.append(row)
             if len(batch) >= SQLITE_BATCH:
                 self._sqlite_flush(self.streamed_table, self.streamed_columns)
+
+    def stream_line(self, line: str) -> None:
+        """Add a ready COPY text line to the streamed table (PostgreSQL only)."""
+        self.counts[self.streamed_table] += 1
+        self._buffer.append(line)
+        self._size += len(line)
+        if self._size >= COPY_CHUNK_BYTES:
+            self._copy.write("".join(self._buffer))
+            self._buffer.clear()
+            self._size = 0
 
     def add(self, table: str, row: Sequence) -> None:
         """Add a row to one of the spooled tables."""

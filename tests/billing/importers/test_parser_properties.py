@@ -177,7 +177,7 @@ def test_the_interval_parser_accepts_or_explains_every_row(rows, minutes):
     assert all(e.reason for e in sink.errors)
     assert rejected.isdisjoint(accepted)
     assert parser.rows == len(rejected) + len(accepted)
-    for _line, code, epoch, value, estimated, unit in sink.readings:
+    for _line, code, value, epoch, estimated, unit in sink.readings:
         assert 0 < len(code) <= 64
         assert isinstance(epoch, int)
         assert (epoch // 60) % minutes == 0 or minutes == 1440
