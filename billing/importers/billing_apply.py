@@ -525,6 +525,12 @@ class BillingRules:
             self._usage_apply(outcome)
             self._holds_apply(outcome)
             self._new_periods_collect(outcome)
+        else:
+            # A customer file delivers accounts: count those.
+            accounts = outcome.details["accounts"]
+            keys = self._scalar("SELECT COUNT(*) FROM imp_keys")
+            outcome.created, outcome.updated = accounts["created"], accounts["updated"]
+            outcome.unchanged = max(0, keys - accounts["created"] - accounts["updated"])
         return outcome
 
     def _rate_codes_apply(self, outcome: BillingOutcome) -> None:

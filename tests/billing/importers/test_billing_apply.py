@@ -644,6 +644,7 @@ def test_customer_and_usage_files_together_make_a_full_file(tmp_path):
     run = import_billing(tmp_path, entities, layout="customer")
     assert run.layout == "customer"
     assert (run.rows_total, Account.objects.count(), UsageValue.objects.count()) == (2, 2, 0)
+    assert run.summary_line == "created=2 updated=0 unchanged=0 rejected=0"  # accounts
     usage = [
         *months(date(2024, 1, 1), 2, service_point_id="SP1"),
         row(service_point_id="SP-UNKNOWN"),
