@@ -81,8 +81,9 @@ class Dialect:
         """Same month and day `years` later; 29 February becomes 28 February."""
         if self.postgresql:
             return f"CAST(({day}) + INTERVAL '{int(years)} years' AS date)"
+        # No '%' in the SQL: Django formats logged queries with `sql % params`.
         return (
-            f"CASE WHEN strftime('%m-%d', {day}) = '02-29' "
+            f"CASE WHEN substr({day}, 6, 5) = '02-29' "
             f"THEN date({day}, '-1 day', '+{int(years)} years') "
             f"ELSE date({day}, '+{int(years)} years') END"
         )

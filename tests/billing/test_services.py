@@ -9,6 +9,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from billing.importers import billing_apply
 from billing.models import (
@@ -407,3 +409,17 @@ def test_interval_reads_imported_is_sent_with_the_changed_service_points(
     assert (change.service_point_pk, change.reads) == (sp.pk, 2)
     assert change.first_end.isoformat() == "2024-01-15T19:00:00+00:00"
     assert change.last_end.isoformat() == "2024-01-15T20:00:00+00:00"
+
+
+def test_an_import_runs_with_query_logging_on(tmp_path):
+    # DEBUG (and the debug toolbar, and assertNumQueries) format every query
+    # with its parameters: no statement may trip over that.
+    rows = [
+        period(date(2024, 1, 1), date(2024, 1, 31)),
+        period(date(2024, 3, 1), date(2024, 3, 31)),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        run = import_billing(tmp_path, rows)
+    assert run.status == "succeeded", run.message
+    assert EligibilityHold.objects.count() == 1
+    assert any("billing_eligibilityhold" in q["sql"] for q in queries.captured_queries)
