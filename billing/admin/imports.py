@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from billing.forms import DataFileUploadForm
@@ -53,7 +53,7 @@ class ImportRunAdmin(admin.ModelAdmin):
                     "unchanged",
                     "rejected",
                     "max_rejected_share",
-                    "details",
+                    "changes",
                 ]
             },
         ),
@@ -78,7 +78,26 @@ class ImportRunAdmin(admin.ModelAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in ImportRun._meta.fields] + ["created_at", "duration"]
+        return [f.name for f in ImportRun._meta.fields] + ["created_at", "duration", "changes"]
+
+    @admin.display(description=_("changes by entity"))
+    def changes(self, obj):
+        items = []
+        for entity, value in (obj.details or {}).items():
+            label = entity.replace("_", " ").capitalize()
+            if isinstance(value, dict):
+                text = ", ".join(f"{key} {count}" for key, count in value.items())
+            elif isinstance(value, list):
+                text = ", ".join(str(v) for v in value) or "—"
+            else:
+                text = str(value)
+            items.append((label, text))
+        if not items:
+            return "—"
+        return format_html(
+            '<ul class="import-changes">{}</ul>',
+            format_html_join("", "<li><strong>{}:</strong> {}</li>", items),
+        )
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
