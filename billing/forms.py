@@ -5,7 +5,10 @@ from billing.models import ImportKind
 
 
 class DataFileUploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of file"), choices=ImportKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind of file"),
+        choices=[(k.value, k.label) for k in (ImportKind.BILLING, ImportKind.INTERVAL)],
+    )
     file = forms.FileField(
         label=_("File"),
         help_text=_(

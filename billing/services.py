@@ -25,7 +25,12 @@ from django.utils import timezone
 from billing.importers import fields
 from billing.importers.errors import FileRejected
 from billing.importers.progress import ProgressCallback, RunProgress
-from billing.importers.runner import ImportOptions, billing_file_load, interval_file_load
+from billing.importers.runner import (
+    ImportOptions,
+    billing_file_load,
+    greenbutton_file_load,
+    interval_file_load,
+)
 from billing.importers.sources import DataFileName, file_checksum, file_name_parse
 from billing.models import ImportKind, ImportRun, ImportStatus
 from billing.models.usage import INTERVAL_MINUTES
@@ -87,8 +92,12 @@ def data_file_import(
     interval_minutes: int | None = None,
     progress: ProgressCallback | None = None,
     run: ImportRun | None = None,
+    service_point_id: str | None = None,
 ) -> ImportRun:
-    """Import one billing or interval file and return its run.
+    """Import one billing, interval or Green Button file and return its run.
+
+    A Green Button file carries no service point ID of the utility's:
+    `service_point_id` names the service point its readings are for.
 
     Never raises for a bad file: the run's status (succeeded, rejected,
     duplicate, failed) and message say what happened.
@@ -152,7 +161,14 @@ def data_file_import(
         interval_minutes=(name.interval_minutes if name else None) or interval_minutes,
     )
     tracker = RunProgress(run_pk=run.pk, total=run.size_bytes, callback=progress)
-    load = billing_file_load if kind == ImportKind.BILLING else interval_file_load
+    load = {
+        ImportKind.BILLING: billing_file_load,
+        ImportKind.INTERVAL: interval_file_load,
+        ImportKind.GREEN_BUTTON: greenbutton_file_load,
+    }[kind]
+    extra = {"service_point_id": service_point_id} if kind == ImportKind.GREEN_BUTTON else {}
+    if kind == ImportKind.GREEN_BUTTON and not service_point_id:
+        return _finish(run, ImportStatus.REJECTED, "Name the service point the readings are for.")
     try:
         with transaction.atomic():
             result = load(
@@ -162,6 +178,7 @@ def data_file_import(
                 options=options,
                 progress=tracker,
                 now=run.started_at,
+                **extra,
             )
             run.layout = result.layout
             run.interval_minutes = result.interval_minutes
@@ -245,6 +262,7 @@ def data_files_import(
     interval_minutes: int | None = None,
     progress_for: Callable[[Path], ProgressCallback | None] | None = None,
     requested_by=None,
+    service_point_id: str | None = None,
 ) -> list[ImportRun]:
     """Import several files in file-name time-stamp order.
 
@@ -261,6 +279,7 @@ def data_files_import(
             interval_minutes=interval_minutes,
             progress=progress_for(path) if progress_for else None,
             requested_by=requested_by,
+            service_point_id=service_point_id,
         )
         runs.append(run)
         if run.status in (ImportStatus.REJECTED, ImportStatus.FAILED) and not keep_going:

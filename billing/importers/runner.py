@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from billing.importers import billing_apply, interval_apply
+from billing.importers import billing_apply, fields, greenbutton, interval_apply
 from billing.importers.billing_file import (
     ENTITY_STAGE_COLUMNS,
     USAGE_STAGE_COLUMNS,
@@ -279,5 +279,102 @@ def interval_file_load(
         outcome.unchanged,
     )
     result.details = {"interval_minutes": minutes, "service_points": len(outcome.changed)}
+    result.changes = outcome.changed
+    return result
+
+
+def greenbutton_file_load(
+    *,
+    run_pk: int,
+    path: Path,
+    source: str,
+    options: ImportOptions,
+    progress: RunProgress,
+    now: datetime,
+    service_point_id: str,
+) -> LoadResult:
+    """Stage, check and apply the interval readings of a Green Button file
+    for one service point; `line` in errors is the reading's number."""
+    reading_type = greenbutton.reading_type_read(path)
+    unit, factor = greenbutton.unit_and_factor(reading_type)
+    dialect = Dialect(connection)
+    result = LoadResult(layout="greenbutton")
+    with connection.cursor() as cursor:
+        _lock(cursor, dialect)
+        interrupted_runs_mark(cursor, dialect, run_pk=run_pk, now=now)
+        interval_apply.staging_create(cursor, dialect)
+        minutes = None
+        rejected = 0
+        with StageWriter(
+            connection,
+            streamed=(interval_apply.READS_TABLE, READ_STAGE_COLUMNS),
+            spooled={ERROR_TABLE: ERROR_COLUMNS},
+            formatter=reading_copy_line,
+        ) as writer:
+            sink = _ErrorSink(writer, run_pk, options.max_stored_errors)
+            progress("reading", 0, force=True)
+            for reading in greenbutton.readings_read(path):
+                result.rows += 1
+                if minutes is None:
+                    minutes = greenbutton.interval_minutes_check(reading.duration)
+                elif reading.duration != minutes * 60:
+                    raise FileRejected(
+                        f"Interval reading {reading.index} lasts {reading.duration:,} seconds; "
+                        f"one interval length per file ({minutes * 60:,} seconds here)."
+                    )
+                value = (reading.value * factor).quantize(Decimal("0.0001"))
+                problem = ""
+                if abs(value) > fields.INTERVAL_VALUE_MAX:
+                    problem = "value is larger than the maximum 99,999,999.9999"
+                elif value < 0 and options.negative_usage == fields.NEGATIVE_NEVER:
+                    problem = "value is negative; negative usage is not accepted"
+                if problem:
+                    sink.error(RowError.make(reading.index, "value", str(reading.value), problem))
+                    rejected += 1
+                    continue
+                estimated = (
+                    reading.quality is not None and reading.quality not in greenbutton.VALID_QUALITY
+                )
+                writer.stream(
+                    (
+                        reading.index,
+                        service_point_id,
+                        format(value, "f"),
+                        reading.start + reading.duration,
+                        estimated,
+                        unit,
+                    )
+                )
+        if minutes is None:
+            raise FileRejected("The file has no interval readings.")
+        result.interval_minutes = minutes
+        rules = interval_apply.IntervalRules(
+            cursor, dialect, minutes=minutes, negative_usage=options.negative_usage
+        )
+        progress("checking", 0, force=True)
+        rules.validate()
+        result.rejected = rejected + rules.rejected_lines()
+        _sql_errors_store(
+            cursor, dialect, run_pk=run_pk, limit=options.max_stored_errors - sink.stored
+        )
+        if _too_many_rejected(result, options.max_rejected_share):
+            result.accepted = False
+            result.message = _rejection_message(result, options.max_rejected_share)
+            interval_apply.staging_drop(cursor, dialect)
+            return result
+        progress("applying", 0, force=True)
+        outcome = rules.apply()
+        interval_apply.staging_drop(cursor, dialect)
+    result.created, result.updated, result.unchanged = (
+        outcome.created,
+        outcome.updated,
+        outcome.unchanged,
+    )
+    result.details = {
+        "interval_minutes": minutes,
+        "unit": unit,
+        "espi_unit_of_measure": reading_type.uom,
+        "power_of_ten_multiplier": reading_type.power_of_ten,
+    }
     result.changes = outcome.changed
     return result

@@ -9,6 +9,7 @@ from portal.db import TimeStampedModel
 class ImportKind(models.TextChoices):
     BILLING = "billing", _("Billing data file")
     INTERVAL = "interval", _("Interval (AMI) file")
+    GREEN_BUTTON = "greenbutton", _("Green Button (ESPI) file")
 
 
 class ImportStatus(models.TextChoices):
@@ -38,7 +39,7 @@ class ImportRun(TimeStampedModel):
     all or nothing (docs/data-files.md).
     """
 
-    kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=ImportKind.choices)
     file_name = models.CharField(_("file name"), max_length=255)
     layout = models.CharField(
         _("layout"),
