@@ -835,8 +835,9 @@ class BillingRules:
             self.cursor,
             "imp_affected",
             f"""
-            SELECT sp.id AS sp_pk FROM billing_servicepoint sp
-            WHERE sp.service_point_id IN (SELECT DISTINCT sp_code FROM {ROWS_TABLE})
+            SELECT sp.id AS sp_pk, MIN(r.date_to) AS first_to, MAX(r.date_to) AS last_to
+            FROM {ROWS_TABLE} r JOIN billing_servicepoint sp ON sp.service_point_id = r.sp_code
+            GROUP BY sp.id
             """,
         )
         self._x("CREATE UNIQUE INDEX imp_affected_pk ON imp_affected (sp_pk)")
@@ -863,13 +864,41 @@ class BillingRules:
             outcome.unchanged = self._scalar(f"SELECT COUNT(*) FROM {ROWS_TABLE}") - written
 
     def _usage_write_postgresql(self) -> int | None:
-        """One INSERT ... ON CONFLICT when no period repeats in the file;
-        returns the rows written (created or changed).
+        """One INSERT when no period repeats in the file; returns the rows
+        written (created or changed).
 
-        A repeated period makes PostgreSQL refuse the statement (it cannot
-        update a row twice): the savepoint is rolled back, None is returned
-        and the generic path, which orders corrections by line, takes over.
+        A repeated period makes PostgreSQL refuse the statement (ON CONFLICT
+        cannot update a row twice; a plain INSERT breaks the unique key): the
+        savepoint is rolled back, None is returned and the generic path, which
+        orders corrections by line, takes over.
         """
+        # New periods only (the usual case: no stored period of these service
+        # points ends within the file's dates): a plain INSERT, cheaper than
+        # ON CONFLICT; a period repeated in the file breaks the unique key
+        # and the generic path takes over.
+        overlap = self._scalar(
+            """
+            SELECT COUNT(*) FROM imp_affected a
+            WHERE EXISTS (SELECT 1 FROM billing_usagevalue u
+                          WHERE u.service_point_id = a.sp_pk
+                            AND u.date_to BETWEEN a.first_to AND a.last_to)
+            """
+        )
+        on_conflict = (
+            """
+            ON CONFLICT (service_point_id, date_to, duration) DO UPDATE SET
+              usage_value = EXCLUDED.usage_value, usage_charge = EXCLUDED.usage_charge,
+              is_estimate = EXCLUDED.is_estimate, unit = EXCLUDED.unit,
+              updated_at = EXCLUDED.updated_at
+            WHERE (billing_usagevalue.usage_value, billing_usagevalue.usage_charge,
+                   billing_usagevalue.is_estimate, billing_usagevalue.unit)
+                  IS DISTINCT FROM
+                  (EXCLUDED.usage_value, EXCLUDED.usage_charge, EXCLUDED.is_estimate,
+                   EXCLUDED.unit)
+            """
+            if overlap
+            else ""
+        )
         try:
             with transaction.atomic(using=self.cursor.db.alias):
                 written = self._x(
@@ -880,20 +909,13 @@ class BillingRules:
                            r.is_estimate, r.unit, %s, %s
                     FROM {ROWS_TABLE} r
                     JOIN billing_servicepoint sp ON sp.service_point_id = r.sp_code
-                    ON CONFLICT (service_point_id, date_to, duration) DO UPDATE SET
-                      usage_value = EXCLUDED.usage_value, usage_charge = EXCLUDED.usage_charge,
-                      is_estimate = EXCLUDED.is_estimate, unit = EXCLUDED.unit,
-                      updated_at = EXCLUDED.updated_at
-                    WHERE (billing_usagevalue.usage_value, billing_usagevalue.usage_charge,
-                           billing_usagevalue.is_estimate, billing_usagevalue.unit)
-                          IS DISTINCT FROM
-                          (EXCLUDED.usage_value, EXCLUDED.usage_charge, EXCLUDED.is_estimate,
-                           EXCLUDED.unit)
+                    {on_conflict}
                     """,
                     [self.now, self.now],
                 )
         except DatabaseError as exc:
-            if getattr(exc.__cause__, "sqlstate", None) == "21000":
+            # 21000: ON CONFLICT met a period twice; 23505: a plain INSERT did.
+            if getattr(exc.__cause__, "sqlstate", None) in ("21000", "23505"):
                 return None
             raise
         return written

@@ -193,6 +193,22 @@ class IntervalRules:
                                                AND to_timestamp(imp_spans.last_end))
                     """
                 )
+                if not overlapping:
+                    # New data only (the usual case): a plain INSERT, cheaper
+                    # than ON CONFLICT; a read repeated in the file breaks the
+                    # primary key and the generic path takes over.
+                    created = self._x(
+                        f"""
+                        INSERT INTO billing_intervalread (service_point_id, interval_end,
+                          interval_minutes, value, is_estimate)
+                        SELECT s.sp_pk, to_timestamp(r.end_epoch), %s, r.value, r.is_estimate
+                        FROM {READS_TABLE} r JOIN imp_spans s ON s.sp_code = r.sp_code
+                        """,
+                        [self.minutes],
+                    )
+                    outcome.created, outcome.updated = created, 0
+                    outcome.unchanged = total - created
+                    return True
                 if overlapping:
                     updated = self._x(
                         f"""
@@ -228,7 +244,8 @@ class IntervalRules:
                     [self.minutes],
                 )
         except DatabaseError as exc:
-            if getattr(exc.__cause__, "sqlstate", None) == "21000":
+            # 21000: ON CONFLICT met a row twice; 23505: a plain INSERT did.
+            if getattr(exc.__cause__, "sqlstate", None) in ("21000", "23505"):
                 return False
             raise
         outcome.created, outcome.updated = created, updated
