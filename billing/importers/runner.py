@@ -10,7 +10,6 @@ exact).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -40,7 +39,6 @@ from billing.models.usage import INTERVAL_MINUTES
 
 ERROR_TABLE = "billing_importrowerror"
 ERROR_COLUMNS = ("run_id", "line", '"column"', "value", "reason")
-PROGRESS_EVERY_LINES = 20_000
 # A lock every import takes, so that files are applied one at a time.
 IMPORT_LOCK_KEY = 0x62696C6C
 
@@ -85,15 +83,6 @@ class _ErrorSink:
             self.writer.add(
                 ERROR_TABLE, (self.run_pk, error.line, error.column, error.value, error.reason)
             )
-
-
-def _with_progress(
-    lines: Iterable[tuple[int, str]], reader: DataFileReader, progress: RunProgress
-) -> Iterator[tuple[int, str]]:
-    for count, item in enumerate(lines, start=1):
-        if count % PROGRESS_EVERY_LINES == 0:
-            progress("reading", reader.position)
-        yield item
 
 
 # For the import's own transaction: JIT compiles the rule queries for longer
@@ -160,7 +149,7 @@ def billing_file_load(
     with DataFileReader(path) as reader, connection.cursor() as cursor:
         _lock(cursor, dialect)
         interrupted_runs_mark(cursor, dialect, run_pk=run_pk, now=now)
-        lines = reader.lines()
+        lines = reader.lines(progress=lambda position: progress("reading", position))
         first = next(lines)
         layout = header_layout(first[1], expected=options.layout)
         result = LoadResult(layout=layout)
@@ -179,7 +168,7 @@ def billing_file_load(
             sink.usage = writer.stream
             sink.entity = lambda row: writer.add(billing_apply.ENTITIES_TABLE, row)
             progress("reading", 0, force=True)
-            parser.parse(_with_progress(itertools.chain([first], lines), reader, progress), sink)
+            parser.parse(itertools.chain([first], lines), sink)
         progress("checking", reader.position, force=True)
         rules = billing_apply.BillingRules(
             cursor,
@@ -227,7 +216,7 @@ def interval_file_load(
     with DataFileReader(path) as reader, connection.cursor() as cursor:
         _lock(cursor, dialect)
         interrupted_runs_mark(cursor, dialect, run_pk=run_pk, now=now)
-        lines = reader.lines()
+        lines = reader.lines(progress=lambda position: progress("reading", position))
         minutes = options.interval_minutes
         if minutes is None:
             minutes, buffered = interval_minutes_infer(lines)
@@ -254,7 +243,7 @@ def interval_file_load(
             if dialect.postgresql:
                 sink.reading_line = writer.stream_line
             progress("reading", 0, force=True)
-            parser.parse(_with_progress(lines, reader, progress), sink)
+            parser.parse(lines, sink)
         progress("checking", reader.position, force=True)
         rules = interval_apply.IntervalRules(
             cursor, dialect, minutes=minutes, negative_usage=options.negative_usage

@@ -15,7 +15,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -147,17 +147,24 @@ class DataFileReader:
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError) as exc:
             raise FileRejected(f"The file in the zip archive cannot be read ({exc}).") from exc
 
-    def lines(self) -> Iterator[tuple[int, str]]:
+    def lines(
+        self, *, progress: Callable[[int], None] | None = None, every: int = 20_000
+    ) -> Iterator[tuple[int, str]]:
         """Yield (line number, text without the line ending), from line 1.
 
-        Raises FileRejected for damaged compression, a byte sequence that is
-        not UTF-8, or a file with no content at all.
+        `progress(position)` is called every `every` lines. Raises
+        FileRejected for damaged compression, a byte sequence that is not
+        UTF-8, or a file with no content at all.
         """
         number = 0
         stream = self._stream
+        next_report = every if progress is not None else -1
         try:
             for raw in stream:
                 number += 1
+                if number == next_report:
+                    progress(self.position)
+                    next_report += every
                 try:
                     text = raw.rstrip(b"\r\n").decode("utf-8")
                 except UnicodeDecodeError as exc:
