@@ -161,6 +161,8 @@ def message_render(*, topic: str, channel: str, language: str, context: dict) ->
     source = template_source(topic, channel, language)
     if source is None:
         return None
+    if "utility" not in context:
+        context = {**base_context(language=language), **context}
     return render_source(source, channel=channel, language=language, context=context)
 
 

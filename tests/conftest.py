@@ -51,3 +51,14 @@ def require_or_skip(condition: bool, reason: str) -> None:
     if running_in_ci():
         pytest.fail(f"{reason} (required in CI)")
     pytest.skip(reason)
+
+
+@pytest.fixture
+def outbox():
+    """The notification channels' in-memory outbox (test settings map every
+    channel to notifications.channels.locmem), emptied for each test."""
+    from notifications.channels import locmem
+
+    locmem.outbox_clear()
+    yield locmem.outbox
+    locmem.outbox_clear()
