@@ -5,8 +5,21 @@ from notifications import keywords
 
 @pytest.mark.parametrize(
     "body",
-    ["STOP", "stop", " Stop. ", "QUIT", "END", "REVOKE", "OPT OUT", "opt-out", "CANCEL",
-     "UNSUBSCRIBE", "Stop texting me", "PARAR", "cancelar"],
+    [
+        "STOP",
+        "stop",
+        " Stop. ",
+        "QUIT",
+        "END",
+        "REVOKE",
+        "OPT OUT",
+        "opt-out",
+        "CANCEL",
+        "UNSUBSCRIBE",
+        "Stop texting me",
+        "PARAR",
+        "cancelar",
+    ],
 )
 def test_opt_out_words(body):
     assert keywords.classify(body)[0] == keywords.STOP
@@ -22,8 +35,9 @@ def test_yes_words(body):
     assert keywords.classify(body)[0] == keywords.YES
 
 
-@pytest.mark.parametrize("body", ["", "When is the next event?", "the end is near for my bill",
-                                  "START"])
+@pytest.mark.parametrize(
+    "body", ["", "When is the next event?", "the end is near for my bill", "START"]
+)
 def test_anything_else(body):
     assert keywords.classify(body) == (keywords.OTHER, None)
 

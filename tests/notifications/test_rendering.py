@@ -28,11 +28,14 @@ def test_every_shipped_template_renders_with_sample_data(topic, channel, languag
     source = default_source(topic, channel, language)
     assert source is not None, f"no default template for {topic}/{channel}"
     rendered = message_render(
-        topic=topic, channel=channel, language=language,
+        topic=topic,
+        channel=channel,
+        language=language,
         context=sample_context(topic, language),
     )
     assert rendered.body_text
-    assert "{{" not in rendered.body_text and "{%" not in rendered.body_text
+    assert "{{" not in rendered.body_text
+    assert "{%" not in rendered.body_text
     if channel == "sms":
         assert len(rendered.body_text) <= SMS_MAX_LENGTH, rendered.body_text
     if channel in ("email", "push"):
@@ -59,20 +62,24 @@ def test_a_staff_override_replaces_the_default_until_deactivated():
         topic=PTR_PRE_EVENT, channel="sms", language="en", body_text="Peak {{ event_date }}!"
     )
     overrides_cache_clear()
-    rendered = message_render(topic=PTR_PRE_EVENT, channel="sms", language="en",
-                              context={"event_date": "July 14"})
+    rendered = message_render(
+        topic=PTR_PRE_EVENT, channel="sms", language="en", context={"event_date": "July 14"}
+    )
     assert rendered.body_text == "Peak July 14!"
     template.active = False
     template.save()
     overrides_cache_clear()
-    rendered = message_render(topic=PTR_PRE_EVENT, channel="sms", language="en",
-                              context={"event_date": "July 14"})
+    rendered = message_render(
+        topic=PTR_PRE_EVENT, channel="sms", language="en", context={"event_date": "July 14"}
+    )
     assert rendered.body_text.startswith("Prairie Valley Energy: Peak event July 14")
 
 
 def test_saving_a_text_template_over_160_characters_is_refused():
     template = MessageTemplateFactory.build(
-        topic=PTR_PRE_EVENT, channel="sms", language="en",
+        topic=PTR_PRE_EVENT,
+        channel="sms",
+        language="en",
         body_text="{{ utility.name }}: " + "x" * 150,
     )
     with pytest.raises(ValidationError, match="at most 160 characters"):
@@ -86,15 +93,18 @@ def test_a_template_with_a_syntax_error_is_refused():
 
 
 def test_a_template_for_a_channel_the_topic_does_not_use_is_refused():
-    template = MessageTemplateFactory.build(topic="billing.bill_ready", channel="voice",
-                                            body_text="Your bill")
+    template = MessageTemplateFactory.build(
+        topic="billing.bill_ready", channel="voice", body_text="Your bill"
+    )
     with pytest.raises(ValidationError, match="not sent on this channel"):
         template.full_clean()
 
 
 def test_html_part_escapes_context_values():
     rendered = message_render(
-        topic=PTR_PRE_EVENT, channel="email", language="en",
+        topic=PTR_PRE_EVENT,
+        channel="email",
+        language="en",
         context={**sample_context(PTR_PRE_EVENT, "en"), "event_date": "<script>x</script>"},
     )
     assert "<script>x</script>" not in rendered.body_html

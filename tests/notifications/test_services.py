@@ -38,8 +38,9 @@ def alex_contacts():
     return {
         "email": ContactPointFactory(recipient_key=ALEX.key, address="alex@example.com"),
         "sms": ContactPointFactory(recipient_key=ALEX.key, mobile=True, address="+13125550101"),
-        "voice": ContactPointFactory(recipient_key=ALEX.key, channel="voice",
-                                     address="+13125550101"),
+        "voice": ContactPointFactory(
+            recipient_key=ALEX.key, channel="voice", address="+13125550101"
+        ),
     }
 
 
@@ -53,7 +54,9 @@ def send(django_capture_on_commit_callbacks, **kwargs):
 
 
 @time_machine.travel(AFTERNOON)
-def test_notify_uses_the_topic_default_channels(outbox, alex_contacts, django_capture_on_commit_callbacks):
+def test_notify_uses_the_topic_default_channels(
+    outbox, alex_contacts, django_capture_on_commit_callbacks
+):
     result = send(django_capture_on_commit_callbacks)
     assert sorted(result.queued_channels) == ["email", "sms"]
     assert result.suppressed == {
@@ -66,12 +69,17 @@ def test_notify_uses_the_topic_default_channels(outbox, alex_contacts, django_ca
     assert "Tuesday, July 14" in sms.body_text
     assert len(sms.body_text) <= 160
     assert set(Message.objects.values_list("channel", "status")) == {
-        ("email", "sent"), ("sms", "sent"), ("voice", "suppressed"), ("push", "suppressed"),
+        ("email", "sent"),
+        ("sms", "sent"),
+        ("voice", "suppressed"),
+        ("push", "suppressed"),
     }
 
 
 @time_machine.travel(AFTERNOON)
-def test_the_same_idempotency_key_sends_once(outbox, alex_contacts, django_capture_on_commit_callbacks):
+def test_the_same_idempotency_key_sends_once(
+    outbox, alex_contacts, django_capture_on_commit_callbacks
+):
     first = send(django_capture_on_commit_callbacks, channels=["email"])
     second = send(django_capture_on_commit_callbacks, channels=["email"])
     assert first.created is True
@@ -94,13 +102,18 @@ def test_channel_opt_out_stops_every_topic_and_cannot_be_undone(
 ):
     services.channel_opt_out(recipient_key=ALEX.key, channel="email", source="portal")
     for topic in (PTR_PRE_EVENT, PTR_POST_EVENT, BILL_READY):
-        result = send(django_capture_on_commit_callbacks, topic=topic, channels=["email"],
-                      idempotency_key=f"k-{topic}")
+        result = send(
+            django_capture_on_commit_callbacks,
+            topic=topic,
+            channels=["email"],
+            idempotency_key=f"k-{topic}",
+        )
         assert result.suppressed == {"email": "opted out of this channel"}
     assert outbox == []
     with pytest.raises(ValidationError, match="cannot be turned back on"):
-        services.preference_set(recipient_key=ALEX.key, topic=BILL_READY, channel="email",
-                                enabled=True)
+        services.preference_set(
+            recipient_key=ALEX.key, topic=BILL_READY, channel="email", enabled=True
+        )
     opt_out = ChannelOptOut.objects.get(recipient_key=ALEX.key)
     with pytest.raises(ValidationError):
         opt_out.delete()
@@ -116,12 +129,14 @@ def test_channel_opt_out_stops_every_topic_and_cannot_be_undone(
 
 @time_machine.travel(AFTERNOON)
 def test_topic_unsubscribe_is_reversible(outbox, alex_contacts, django_capture_on_commit_callbacks):
-    services.preference_set(recipient_key=ALEX.key, topic=PTR_PRE_EVENT, channel="email",
-                            enabled=False)
+    services.preference_set(
+        recipient_key=ALEX.key, topic=PTR_PRE_EVENT, channel="email", enabled=False
+    )
     result = send(django_capture_on_commit_callbacks, channels=["email"], idempotency_key="a")
     assert result.suppressed == {"email": "topic turned off for this channel"}
-    services.preference_set(recipient_key=ALEX.key, topic=PTR_PRE_EVENT, channel="email",
-                            enabled=True)
+    services.preference_set(
+        recipient_key=ALEX.key, topic=PTR_PRE_EVENT, channel="email", enabled=True
+    )
     result = send(django_capture_on_commit_callbacks, channels=["email"], idempotency_key="b")
     assert result.queued_channels == ["email"]
     assert len(outbox) == 1
@@ -138,13 +153,17 @@ def test_texts_at_night_are_deferred_to_eight_local_then_sent(
     # 08:00 CDT on July 14 = 13:00 UTC.
     assert sms.not_before == datetime(2026, 7, 14, 13, 0, tzinfo=UTC)
     assert [m.channel for m in outbox] == ["email"]
-    with time_machine.travel(datetime(2026, 7, 14, 12, 59, tzinfo=UTC), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            services.message_dispatch_due()
+    with (
+        time_machine.travel(datetime(2026, 7, 14, 12, 59, tzinfo=UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.message_dispatch_due()
     assert [m.channel for m in outbox] == ["email"]
-    with time_machine.travel(datetime(2026, 7, 14, 13, 0, 30, tzinfo=UTC), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            services.message_dispatch_due()
+    with (
+        time_machine.travel(datetime(2026, 7, 14, 13, 0, 30, tzinfo=UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.message_dispatch_due()
     assert sorted(m.channel for m in outbox) == ["email", "sms"]
     sms.refresh_from_db()
     assert sms.status == "sent"
@@ -164,8 +183,13 @@ def test_a_message_queued_before_nine_but_sent_after_is_deferred_again(
     outbox, alex_contacts, django_capture_on_commit_callbacks
 ):
     with time_machine.travel(datetime(2026, 7, 14, 1, 59, tzinfo=UTC), tick=False):
-        services.notify(recipient=ALEX, topic=PTR_PRE_EVENT, context=CONTEXT,
-                        idempotency_key="late", channels=["sms"])  # not sent yet
+        services.notify(
+            recipient=ALEX,
+            topic=PTR_PRE_EVENT,
+            context=CONTEXT,
+            idempotency_key="late",
+            channels=["sms"],
+        )  # not sent yet
     message = Message.objects.get()
     with time_machine.travel(datetime(2026, 7, 14, 2, 5, tzinfo=UTC), tick=False):
         counts = services.message_batch_send(message_ids=[message.pk])
@@ -189,23 +213,28 @@ def test_transient_errors_retry_with_backoff_permanent_ones_do_not(
     assert email.not_before is not None
     assert (sms.status, sms.reason) == ("failed", "21211 invalid number")
     assert outbox == []
-    with time_machine.travel(email.not_before + timedelta(seconds=1), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            services.message_dispatch_due()
+    with (
+        time_machine.travel(email.not_before + timedelta(seconds=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.message_dispatch_due()
     email.refresh_from_db()
     sms.refresh_from_db()
     assert email.status == "sent"
     assert sms.status == "failed"
     assert [m.channel for m in outbox] == ["email"]
-    assert list(email.delivery_attempts.values_list("outcome", flat=True)) == [
-        "transient", "sent"
-    ]
+    assert list(email.delivery_attempts.values_list("outcome", flat=True)) == ["transient", "sent"]
 
 
 @time_machine.travel(AFTERNOON)
 def test_gives_up_after_the_last_attempt(outbox, alex_contacts):
-    message = services.notify(recipient=ALEX, topic=PTR_PRE_EVENT, context=CONTEXT,
-                              idempotency_key="x", channels=["email"]).messages[0]
+    message = services.notify(
+        recipient=ALEX,
+        topic=PTR_PRE_EVENT,
+        context=CONTEXT,
+        idempotency_key="x",
+        channels=["email"],
+    ).messages[0]
     locmem.fail_next("alex@example.com", *[TransientChannelError("down")] * services.MAX_ATTEMPTS)
     for _attempt in range(services.MAX_ATTEMPTS):
         Message.objects.filter(pk=message.message_id).update(not_before=None)
@@ -218,8 +247,9 @@ def test_gives_up_after_the_last_attempt(outbox, alex_contacts):
 
 @time_machine.travel(AFTERNOON)
 def test_an_opt_out_after_queueing_wins_over_the_send(outbox, alex_contacts):
-    result = services.notify(recipient=ALEX, topic=PTR_PRE_EVENT, context=CONTEXT,
-                             idempotency_key="y", channels=["sms"])
+    result = services.notify(
+        recipient=ALEX, topic=PTR_PRE_EVENT, context=CONTEXT, idempotency_key="y", channels=["sms"]
+    )
     services.address_opt_out(channel="sms", address="+13125550101", source="sms_stop")
     services.message_batch_send(message_ids=[result.messages[0].message_id])
     assert outbox == []
@@ -253,16 +283,21 @@ def test_notify_bulk_batches_and_is_idempotent_per_recipient(
         ContactPointFactory(recipient_key=r.key, address=f"{r.key.split(':')[1]}@example.com")
     items = [(r, CONTEXT) for r in recipients]
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.notify_bulk(topic=PTR_PRE_EVENT, items=items,
-                                      idempotency_key="event-9", channels=["email"],
-                                      chunk_size=7)
+        result = services.notify_bulk(
+            topic=PTR_PRE_EVENT,
+            items=items,
+            idempotency_key="event-9",
+            channels=["email"],
+            chunk_size=7,
+        )
     assert (result.recipients, result.created, result.queued) == (30, 30, 30)
     assert result.tasks == 5  # one delivery task per chunk, not per message
     assert len(outbox) == 30
     assert Message.objects.filter(idempotency_key="event-9:customer:4").count() == 1
     with django_capture_on_commit_callbacks(execute=True):
-        again = services.notify_bulk(topic=PTR_PRE_EVENT, items=items,
-                                     idempotency_key="event-9", channels=["email"])
+        again = services.notify_bulk(
+            topic=PTR_PRE_EVENT, items=items, idempotency_key="event-9", channels=["email"]
+        )
     assert (again.created, again.existing) == (0, 30)
     assert len(outbox) == 30
 
@@ -272,8 +307,13 @@ def test_email_is_multipart_with_one_click_unsubscribe(alex_contacts, settings):
     settings.NOTIFICATION_CHANNELS = {
         "email": {"BACKEND": "notifications.channels.email.EmailChannel"}
     }
-    result = services.notify(recipient=ALEX, topic=PTR_PRE_EVENT, context=CONTEXT,
-                             idempotency_key="z", channels=["email"])
+    result = services.notify(
+        recipient=ALEX,
+        topic=PTR_PRE_EVENT,
+        context=CONTEXT,
+        idempotency_key="z",
+        channels=["email"],
+    )
     services.message_batch_send(message_ids=[result.messages[0].message_id])
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
@@ -291,8 +331,13 @@ def test_email_is_multipart_with_one_click_unsubscribe(alex_contacts, settings):
 @time_machine.travel(AFTERNOON)
 def test_spanish_recipients_get_spanish_messages(outbox, alex_contacts):
     maria = Recipient(key=ALEX.key, language="es", name="María")
-    result = services.notify(recipient=maria, topic=PTR_PRE_EVENT, context=CONTEXT,
-                             idempotency_key="es", channels=["email", "voice"])
+    result = services.notify(
+        recipient=maria,
+        topic=PTR_PRE_EVENT,
+        context=CONTEXT,
+        idempotency_key="es",
+        channels=["email", "voice"],
+    )
     assert result.suppressed == {"voice": "topic turned off for this channel"}
     message = Message.objects.get(channel="email")
     assert message.subject.startswith("Evento de Reembolso en Horas Pico")
@@ -302,8 +347,13 @@ def test_spanish_recipients_get_spanish_messages(outbox, alex_contacts):
 def test_a_killed_send_is_reconciled_without_a_second_message(outbox, alex_contacts, settings):
     settings.NOTIFICATIONS_SENDING_TIMEOUT = 60
     with time_machine.travel(AFTERNOON, tick=False):
-        result = services.notify(recipient=ALEX, topic=PTR_PRE_EVENT, context=CONTEXT,
-                                 idempotency_key="k", channels=["email"])
+        result = services.notify(
+            recipient=ALEX,
+            topic=PTR_PRE_EVENT,
+            context=CONTEXT,
+            idempotency_key="k",
+            channels=["email"],
+        )
         message_id = result.messages[0].message_id
         message = Message.objects.get(pk=message_id)
         # The provider accepted it, then the worker died before recording it.
@@ -327,8 +377,13 @@ def test_without_idempotency_or_lookup_an_interrupted_send_is_not_resent(
         "email": {"BACKEND": "notifications.channels.console.ConsoleChannel"}
     }
     with time_machine.travel(AFTERNOON, tick=False):
-        result = services.notify(recipient=ALEX, topic=PTR_PRE_EVENT, context=CONTEXT,
-                                 idempotency_key="c", channels=["email"])
+        result = services.notify(
+            recipient=ALEX,
+            topic=PTR_PRE_EVENT,
+            context=CONTEXT,
+            idempotency_key="c",
+            channels=["email"],
+        )
         message_id = result.messages[0].message_id
         Message.objects.filter(pk=message_id).update(status="sending", sending_at=AFTERNOON)
     with time_machine.travel(AFTERNOON + timedelta(minutes=2), tick=False):

@@ -62,19 +62,21 @@ def test_saving_topic_choices(customer_client):
     )
     assert response.status_code == 302
     prefs = dict(
-        TopicPreference.objects.filter(recipient_key=customer_client.key).values_list(
-            "topic", "enabled"
-        ).filter(channel="email")
+        TopicPreference.objects.filter(recipient_key=customer_client.key)
+        .values_list("topic", "enabled")
+        .filter(channel="email")
     )
     assert prefs[PTR_PRE_EVENT] is False  # unticked default
     assert BILL_READY not in prefs  # unchanged default stays implicit
 
 
-def test_adding_a_mobile_number_texts_the_yes_request(customer_client, outbox,
-                                                       django_capture_on_commit_callbacks):
+def test_adding_a_mobile_number_texts_the_yes_request(
+    customer_client, outbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = customer_client.post(
-            reverse("notifications:contact-add", args=["sms"]), {"address": "(312) 555-0188"},
+            reverse("notifications:contact-add", args=["sms"]),
+            {"address": "(312) 555-0188"},
             follow=True,
         )
     assert "Reply YES" in response.text
@@ -87,8 +89,9 @@ def test_an_invalid_number_is_explained_not_a_500(customer_client):
     )
     assert response.status_code == 200
     assert "valid phone number" in response.text
-    response = customer_client.post(reverse("notifications:contact-add", args=["fax"]),
-                                    {"address": "1"})
+    response = customer_client.post(
+        reverse("notifications:contact-add", args=["fax"]), {"address": "1"}
+    )
     assert response.status_code == 404
 
 
@@ -108,7 +111,8 @@ def test_channel_opt_out_asks_for_confirmation_and_is_permanent(customer_client)
     # No way back: no add form for texts, enabling is refused.
     assert reverse("notifications:contact-add", args=["sms"]) not in done.text
     response = customer_client.post(
-        reverse("notifications:contact-add", args=["sms"]), {"address": "312-555-0199"},
+        reverse("notifications:contact-add", args=["sms"]),
+        {"address": "312-555-0199"},
         follow=True,
     )
     assert "cannot be turned back on" in response.text
@@ -117,8 +121,9 @@ def test_channel_opt_out_asks_for_confirmation_and_is_permanent(customer_client)
 
 
 def test_a_customer_cannot_remove_someone_elses_contact_point(customer_client):
-    other = ContactPoint.objects.create(recipient_key="customer:999999", channel="email",
-                                        address="other@example.com")
+    other = ContactPoint.objects.create(
+        recipient_key="customer:999999", channel="email", address="other@example.com"
+    )
     response = customer_client.post(reverse("notifications:contact-remove", args=[other.pk]))
     assert response.status_code == 404
     response = customer_client.post(
@@ -134,15 +139,15 @@ def test_push_subscription(customer_client):
         "endpoint": "https://push.example.net/send/abc",
         "keys": {"p256dh": "BNc...", "auth": "tBH..."},
     }
-    response = customer_client.post(url, json.dumps(subscription),
-                                    content_type="application/json")
+    response = customer_client.post(url, json.dumps(subscription), content_type="application/json")
     assert response.status_code == 201
     contact = ContactPoint.objects.get(channel="push")
     assert contact.verified is True
     assert contact.push_keys == {"p256dh": "BNc...", "auth": "tBH..."}
     assert customer_client.post(url, "nope", content_type="application/json").status_code == 400
-    bad = customer_client.post(url, json.dumps({"endpoint": "http://x"}),
-                               content_type="application/json")
+    bad = customer_client.post(
+        url, json.dumps({"endpoint": "http://x"}), content_type="application/json"
+    )
     assert bad.status_code == 400
 
 

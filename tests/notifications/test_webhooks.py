@@ -48,9 +48,9 @@ def test_stop_opts_the_number_and_its_owners_out_with_one_confirmation(client):
     assert "You are unsubscribed from text alerts" in response.text
     assert ChannelOptOut.objects.filter(channel="sms", address=NUMBER).exists()
     assert set(
-        ChannelOptOut.objects.filter(channel="sms").exclude(recipient_key="").values_list(
-            "recipient_key", flat=True
-        )
+        ChannelOptOut.objects.filter(channel="sms")
+        .exclude(recipient_key="")
+        .values_list("recipient_key", flat=True)
     ) == {"customer:1", "customer:2"}
     queued.refresh_from_db()
     assert queued.status == "suppressed"
@@ -67,8 +67,9 @@ def test_help_answers_with_who_what_how_often_and_how_to_stop(client):
 
 
 def test_yes_confirms_double_opt_in(client):
-    contact = ContactPointFactory(recipient_key="customer:1", channel="sms", address=NUMBER,
-                                  verified=False)
+    contact = ContactPointFactory(
+        recipient_key="customer:1", channel="sms", address=NUMBER, verified=False
+    )
     response = sms(client, "Yes")
     assert "Text alerts are on" in response.text
     contact.refresh_from_db()
@@ -76,8 +77,9 @@ def test_yes_confirms_double_opt_in(client):
 
 
 def test_yes_cannot_undo_a_stop(client):
-    contact = ContactPointFactory(recipient_key="customer:1", channel="sms", address=NUMBER,
-                                  verified=False)
+    contact = ContactPointFactory(
+        recipient_key="customer:1", channel="sms", address=NUMBER, verified=False
+    )
     sms(client, "STOP")
     response = sms(client, "YES")
     assert "can't read replies" in response.text
@@ -135,8 +137,9 @@ def test_another_key_does_not_opt_out(client):
 def test_status_callbacks_update_the_log(client):
     message = MessageFactory(channel="sms", provider_id="SM42", status="sent")
     response = twilio_post(
-        client, "twilio-status", {"MessageSid": "SM42", "MessageStatus": "undelivered",
-                                  "ErrorCode": "30003"}
+        client,
+        "twilio-status",
+        {"MessageSid": "SM42", "MessageStatus": "undelivered", "ErrorCode": "30003"},
     )
     assert response.status_code == 204
     message.refresh_from_db()
@@ -149,22 +152,31 @@ def test_status_callbacks_update_the_log(client):
     assert twilio_post(client, "twilio-status", {"CallSid": "CA7"}).status_code == 400
 
 
-def email_post(client, payload, secret="email-secret"):
+def email_post(client, payload, secret="email-secret"):  # noqa: S107
     body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return client.post(reverse("notifications:email-receipt"), body,
-                       content_type="application/json", headers={"X-Portal-Signature": signature})
+    return client.post(
+        reverse("notifications:email-receipt"),
+        body,
+        content_type="application/json",
+        headers={"X-Portal-Signature": signature},
+    )
 
 
 def test_email_receipts_are_signed_and_update_the_log(client):
     message = MessageFactory(channel="email", status="sent")
-    response = email_post(client, {"message_id": str(message.uuid), "event": "bounced",
-                                   "detail": "mailbox full"})
+    response = email_post(
+        client, {"message_id": str(message.uuid), "event": "bounced", "detail": "mailbox full"}
+    )
     assert response.status_code == 200
     message.refresh_from_db()
     assert message.status == "failed"
-    assert email_post(client, {"message_id": str(message.uuid), "event": "x"},
-                      secret="wrong").status_code == 403
+    assert (
+        email_post(
+            client, {"message_id": str(message.uuid), "event": "x"}, secret="wrong"
+        ).status_code
+        == 403
+    )
     assert email_post(client, b"not json").status_code == 400
     assert email_post(client, {"message_id": "nope", "event": "delivered"}).status_code == 404
 
