@@ -27,3 +27,10 @@ NOTIFICATION_CHANNELS = {
     for alias in ("email", "sms", "voice", "push")
 }
 NOTIFICATIONS_BASE_URL = "https://portal.example"
+# A worker in the integration tests restores a killed worker's unacknowledged
+# task quickly (kombu's default sweep is every ~100 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": 1,
+    "unacked_restore_throttle": 1,
+}

@@ -51,9 +51,12 @@ def _database_url() -> str:
 
 
 @contextlib.contextmanager
-def celery_worker(*, concurrency: int = 1, extra_env: dict | None = None) -> Iterator[dict]:
-    """Start a worker on a private queue; route the test's sends to it."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+def celery_worker(
+    *, concurrency: int = 1, extra_env: dict | None = None, queue: str | None = None
+) -> Iterator[dict]:
+    """Start a worker on a private queue (or `queue`, e.g. to restart a killed
+    worker on the queue it left unacknowledged tasks on); route sends to it."""
+    queue = queue or f"test-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
@@ -85,7 +88,7 @@ def celery_worker(*, concurrency: int = 1, extra_env: dict | None = None) -> Ite
             "-l",
             "INFO",
             "-n",
-            f"{queue}@%h",
+            f"{queue}-{uuid.uuid4().hex[:4]}@%h",
         ],
         cwd=ROOT,
         env=env,
