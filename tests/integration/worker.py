@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from portal.celery import app as celery_app
 from tests.conftest import require_or_skip
@@ -124,6 +125,9 @@ def _reset_connections() -> None:
         celery_app._pool.force_close_all()
         celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    # kombu keeps producer pools per connection in a global registry: a second
+    # worker session in the same test run would reuse the closed one.
+    kombu_pools.reset()
 
 
 def wait_for(predicate, *, timeout: float = 60, interval: float = 0.25, log: Path | None = None):
