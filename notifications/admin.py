@@ -23,6 +23,7 @@ from notifications.rendering import (
     FILES,
     TemplateSource,
     default_source,
+    email_document,
     overrides_cache_clear,
     render_source,
     sample_context,
@@ -122,7 +123,13 @@ class MessageAdmin(ReadOnlyAdmin):
         return format_html(
             '<iframe sandbox="" class="notify-preview" title="{}" srcdoc="{}"></iframe>',
             _("E-mail preview"),
-            obj.body_html,
+            email_document(
+                fragment=obj.body_html,
+                subject=obj.subject,
+                language=obj.language,
+                unsubscribe_url=obj.address_data.get("unsubscribe", ""),
+                preferences_url="",
+            ),
         )
 
 
@@ -370,6 +377,12 @@ def _preview_html(rendered, channel):
             "</iframe></dd>",
             _("HTML part"),
             _("E-mail preview"),
-            rendered.body_html,
+            email_document(
+                fragment=rendered.body_html,
+                subject=rendered.subject,
+                language="en",
+                unsubscribe_url="https://portal.example/notifications/unsubscribe/sample/",
+                preferences_url="https://portal.example/notifications/preferences/",
+            ),
         )
     return format_html('<dl class="notify-preview-list">{}{}</dl>', parts, html)

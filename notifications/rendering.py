@@ -156,6 +156,45 @@ def render_source(
     return Rendered(subject=subject, body_text=body_text, body_html=body_html)
 
 
+_LAYOUT_MARKERS = ("@@CONTENT@@", "@@SUBJECT@@", "@@UNSUBSCRIBE@@", "@@PREFERENCES@@")
+
+
+@lru_cache(maxsize=32)
+def _layout(language: str, utility, customer: bool) -> tuple[str, ...]:
+    with translation.override(language):
+        html = render_to_string(
+            "notifications/messages/email_layout.html",
+            {
+                "utility": utility,
+                "language": language,
+                "content": mark_safe(_LAYOUT_MARKERS[0]),
+                "subject": _LAYOUT_MARKERS[1],
+                "unsubscribe_url": _LAYOUT_MARKERS[2] if customer else "",
+                "preferences_url": _LAYOUT_MARKERS[3] if customer else "",
+            },
+        )
+    return tuple(html.split(_LAYOUT_MARKERS[0]))
+
+
+def email_document(
+    *, fragment: str, subject: str, language: str, unsubscribe_url: str, preferences_url: str
+) -> str:
+    """The full HTML e-mail: the layout (header, footer, unsubscribe link)
+    around a message's HTML fragment."""
+    if not fragment:
+        return ""
+    head, tail = _layout(language, utility_get(), bool(unsubscribe_url))
+    values = {
+        _LAYOUT_MARKERS[1]: escape(subject),
+        _LAYOUT_MARKERS[2]: escape(unsubscribe_url),
+        _LAYOUT_MARKERS[3]: escape(preferences_url),
+    }
+    for marker, value in values.items():
+        head = head.replace(marker, value)
+        tail = tail.replace(marker, value)
+    return head + fragment + tail
+
+
 def message_render(*, topic: str, channel: str, language: str, context: dict) -> Rendered | None:
     """Render a topic's template for a channel; None if the topic has none."""
     source = template_source(topic, channel, language)

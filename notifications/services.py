@@ -25,8 +25,8 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,7 +44,7 @@ from notifications.models import (
     TopicPreference,
 )
 from notifications.recipients import Recipient
-from notifications.rendering import base_context, message_render
+from notifications.rendering import base_context, email_document, message_render
 from notifications.topics import (
     QUIET_HOURS_CHANNELS,
     SMS_OPT_IN,
@@ -306,16 +306,32 @@ def _message(*, topic: Topic, item: _Item, channel: str, batch_key: str, **field
     )
 
 
-def _render_fields(*, topic: Topic, item: _Item, channel: str, address: str) -> dict | None:
-    recipient = item.recipient
-    context = {
-        **base_context(language=recipient.language, recipient_name=recipient.name),
+def _shared_context(language: str, cache: dict | None = None) -> dict:
+    """What every message's context holds, computed once per call."""
+    if cache is not None and language in cache:
+        return cache[language]
+    shared = {
+        **base_context(language=language),
         "preferences_url": _absolute(reverse("notifications:preferences")),
         "portal_url": _absolute("/"),
+    }
+    if cache is not None:
+        cache[language] = shared
+    return shared
+
+
+def _render_fields(
+    *, topic: Topic, item: _Item, channel: str, address: str, render_cache: dict | None = None
+) -> dict | None:
+    recipient = item.recipient
+    context = {
+        **_shared_context(recipient.language, render_cache),
+        "recipient_name": recipient.name,
         **item.context,
     }
-    if channel == Channel.EMAIL:
-        context["unsubscribe_url"] = _unsubscribe_url(
+    extra = {}
+    if channel == Channel.EMAIL and not recipient.is_staff_group:
+        extra["unsubscribe"] = context["unsubscribe_url"] = _unsubscribe_url(
             recipient_key=recipient.key, topic=topic.key, address=address
         )
     rendered = message_render(
@@ -327,6 +343,7 @@ def _render_fields(*, topic: Topic, item: _Item, channel: str, address: str) -> 
         "subject": rendered.subject[:300],
         "body_text": rendered.body_text,
         "body_html": rendered.body_html,
+        "address_data": extra,
     }
 
 
@@ -368,21 +385,23 @@ def _customer_message(
     if contact is None:
         return suppressed(reason, address or "")
     contact_address, _verified, platform, push_keys = contact
-    fields = _render_fields(topic=topic, item=item, channel=channel, address=contact_address)
+    fields = _render_fields(
+        topic=topic, item=item, channel=channel, address=contact_address, render_cache=render_cache
+    )
     if fields is None:
         return suppressed(policies.NO_TEMPLATE, contact_address)
     not_before, reason = None, ""
     if channel in QUIET_HOURS_CHANNELS:
         not_before = policies.quiet_hours_release_at(now=now, time_zone=item.recipient.time_zone)
         reason = policies.QUIET_HOURS if not_before else ""
-    address_data = {"platform": platform, "keys": push_keys} if channel == Channel.PUSH else {}
+    if channel == Channel.PUSH:
+        fields["address_data"] = {"platform": platform, "keys": push_keys}
     return _message(
         topic=topic,
         item=item,
         channel=channel,
         batch_key=batch_key,
         address=contact_address,
-        address_data=address_data,
         not_before=not_before,
         reason=reason,
         **fields,
@@ -448,15 +467,21 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def _outbound(message: Message) -> OutboundMessage:
-    headers, urls = {}, {}
-    if message.channel == Channel.EMAIL and not message.recipient_key.startswith("staff:"):
-        unsubscribe = _unsubscribe_url(
-            recipient_key=message.recipient_key, topic=message.topic, address=message.address
+    headers, urls, body_html = {}, {}, message.body_html
+    if message.channel == Channel.EMAIL:
+        unsubscribe = message.address_data.get("unsubscribe", "")
+        if unsubscribe:
+            headers = {
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+        body_html = email_document(
+            fragment=message.body_html,
+            subject=message.subject,
+            language=message.language,
+            unsubscribe_url=unsubscribe,
+            preferences_url=_absolute(reverse("notifications:preferences")),
         )
-        headers = {
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
     if message.channel == Channel.VOICE:
         urls["keypress"] = _absolute(
             reverse("notifications:twilio-voice-keypress", args=[message.uuid])
@@ -472,7 +497,7 @@ def _outbound(message: Message) -> OutboundMessage:
         address=message.address,
         subject=message.subject,
         body_text=message.body_text,
-        body_html=message.body_html,
+        body_html=body_html,
         address_data=message.address_data,
         headers=headers,
         urls=urls,
@@ -499,15 +524,18 @@ def message_batch_send(*, message_ids: Sequence[int], now: datetime | None = Non
     """Send the due, queued messages among `message_ids`.
 
     1. In one transaction, lock them (skipping rows another worker holds),
-       re-check consent and quiet hours, and mark the rest "sending" with a
-       fresh send token. Commit: from now on a crash leaves evidence.
+       re-check consent and quiet hours, and mark the rest "sending" with
+       this run's send token. Commit: from now on a crash leaves evidence.
     2. Hand them to the channel backend.
     3. In one transaction, record each result, but only on rows still
        "sending" with this run's token.
     Then reconcile any of `message_ids` stuck in "sending" (a killed worker).
+    Every write is set-based: a handful of statements per batch.
     """
     now = now or timezone.now()
     counts: dict[str, int] = defaultdict(int)
+    token = uuid.uuid4()
+    to_send: list[Message] = []
     with transaction.atomic():
         rows = list(
             Message.objects.select_for_update(skip_locked=True)
@@ -515,54 +543,57 @@ def message_batch_send(*, message_ids: Sequence[int], now: datetime | None = Non
             .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
             .order_by("pk")
         )
-        to_send = []
+        suppressed: dict[str, list[int]] = defaultdict(list)
+        deferred: dict[datetime, list[int]] = defaultdict(list)
         if rows:
             state = _send_state(rows)
-            for message in rows:
-                reason = state.block_reason(
-                    recipient_key=message.recipient_key,
-                    channel=message.channel,
-                    address=message.address,
-                    topic=message.topic,
-                    verified=_verified(state, message),
+        for message in rows:
+            reason = state.block_reason(
+                recipient_key=message.recipient_key,
+                channel=message.channel,
+                address=message.address,
+                topic=message.topic,
+                verified=_verified(state, message),
+            )
+            if reason:
+                suppressed[reason].append(message.pk)
+                continue
+            if message.channel in QUIET_HOURS_CHANNELS:
+                release = policies.quiet_hours_release_at(
+                    now=now, time_zone=message.time_zone or None
                 )
-                if reason:
-                    message.status, message.reason = Status.SUPPRESSED, reason
-                    counts["suppressed"] += 1
+                if release:
+                    deferred[release].append(message.pk)
                     continue
-                if message.channel in QUIET_HOURS_CHANNELS:
-                    release = policies.quiet_hours_release_at(
-                        now=now, time_zone=message.time_zone or None
-                    )
-                    if release:
-                        message.not_before, message.reason = release, policies.QUIET_HOURS
-                        counts["deferred"] += 1
-                        continue
-                message.status = Status.SENDING
-                message.send_token = uuid.uuid4()
-                message.sending_at = now
-                message.attempts += 1
-                message.reason = ""
-                to_send.append(message)
-            Message.objects.bulk_update(
-                rows,
-                [
-                    "status",
-                    "reason",
-                    "not_before",
-                    "send_token",
-                    "sending_at",
-                    "attempts",
-                    "updated_at",
-                ],
-                batch_size=1000,
+            message.status, message.send_token, message.sending_at = Status.SENDING, token, now
+            message.attempts += 1
+            to_send.append(message)
+        for reason, ids in suppressed.items():
+            Message.objects.filter(pk__in=ids).update(
+                status=Status.SUPPRESSED, reason=reason, updated_at=now
+            )
+            counts["suppressed"] += len(ids)
+        for release, ids in deferred.items():
+            Message.objects.filter(pk__in=ids).update(
+                not_before=release, reason=policies.QUIET_HOURS, updated_at=now
+            )
+            counts["deferred"] += len(ids)
+        if to_send:
+            Message.objects.filter(pk__in=[m.pk for m in to_send]).update(
+                status=Status.SENDING,
+                send_token=token,
+                sending_at=now,
+                attempts=F("attempts") + 1,
+                reason="",
+                updated_at=now,
             )
     by_channel: dict[str, list[Message]] = defaultdict(list)
     for message in to_send:
         by_channel[message.channel].append(message)
     for channel, messages in by_channel.items():
         results = channel_get(channel).send_many([_outbound(m) for m in messages])
-        for key, value in _results_record(messages=messages, results=results).items():
+        recorded = _results_record(messages=messages, results=results, token=token)
+        for key, value in recorded.items():
             counts[key] += value
     stuck = message_stuck_ids(message_ids=message_ids, now=now)
     for message_id in stuck:
@@ -570,59 +601,83 @@ def message_batch_send(*, message_ids: Sequence[int], now: datetime | None = Non
     return dict(counts)
 
 
+def _provider_ids_set(sent: list[tuple[int, str]], *, token, now: datetime) -> None:
+    """Mark messages sent with each one's provider id in one statement."""
+    table = Message._meta.db_table
+    values = ", ".join(["(CAST(%s AS bigint), CAST(%s AS text))"] * len(sent))
+    params: list = [p for pair in sent for p in pair]
+    sql = (
+        f"WITH v(id, pid) AS (VALUES {values}) "  # noqa: S608 - placeholders only
+        f"UPDATE {table} SET status = %s, sent_at = %s, reason = '', provider_id = v.pid, "
+        f"updated_at = %s FROM v WHERE {table}.id = v.id AND {table}.send_token = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, Status.SENT, now, now, _uuid_param(token)])
+
+
+def _uuid_param(value):
+    """A UUID as the database stores it (SQLite: 32 hex characters)."""
+    return value if connection.vendor == "postgresql" else value.hex
+
+
 @transaction.atomic
 def _results_record(
     *,
     messages: list[Message],
     results: list[DeliveryResult],
+    token,
     outcome_sent: str = DeliveryAttempt.Outcome.SENT,
 ) -> dict:
     finished = timezone.now()
-    tokens = {m.pk: m.send_token for m in messages}
-    current = dict(
+    current = set(
         Message.objects.select_for_update()
-        .filter(pk__in=list(tokens), status=Status.SENDING)
-        .values_list("pk", "send_token")
+        .filter(pk__in=[m.pk for m in messages], status=Status.SENDING, send_token=token)
+        .values_list("pk", flat=True)
     )
     counts: dict[str, int] = defaultdict(int)
-    updated, attempts, gone = [], [], []
+    sent: list[tuple[int, str]] = []
+    retry: dict[tuple[datetime, str], list[int]] = defaultdict(list)
+    failed: dict[str, list[int]] = defaultdict(list)
+    attempts, gone = [], []
     for message, result in zip(messages, results, strict=True):
-        if current.get(message.pk) != tokens[message.pk]:
+        if message.pk not in current:
             counts["superseded"] += 1  # reconciled by someone else meanwhile
             continue
-        message.provider_id = result.provider_id[:200] or message.provider_id
+        provider_id = result.provider_id[:200]
         if result.status == SENT:
-            message.status, message.sent_at, message.reason = Status.SENT, finished, ""
-            outcome = outcome_sent
+            sent.append((message.pk, provider_id or message.provider_id))
+            status, outcome = Status.SENT, outcome_sent
         elif result.status == TRANSIENT and message.attempts < MAX_ATTEMPTS:
-            message.status = Status.QUEUED
-            message.not_before = finished + _backoff(message.attempts)
-            message.reason = f"retrying: {result.detail}"[:200]
-            outcome = DeliveryAttempt.Outcome.TRANSIENT_ERROR
+            release = finished + _backoff(message.attempts)
+            retry[(release, f"retrying: {result.detail}"[:200])].append(message.pk)
+            status, outcome = Status.QUEUED, DeliveryAttempt.Outcome.TRANSIENT_ERROR
         else:
-            message.status, message.failed_at = Status.FAILED, finished
             prefix = "" if result.status == PERMANENT else f"gave up after {message.attempts}: "
-            message.reason = f"{prefix}{result.detail}"[:200]
-            outcome = DeliveryAttempt.Outcome.PERMANENT_ERROR
+            failed[f"{prefix}{result.detail}"[:200]].append(message.pk)
+            status, outcome = Status.FAILED, DeliveryAttempt.Outcome.PERMANENT_ERROR
             if message.channel == Channel.PUSH and result.detail.startswith(GONE):
                 gone.append(message.address)
-        counts[message.status] += 1
-        updated.append(message)
+        counts[status] += 1
         attempts.append(
             DeliveryAttempt(
-                message=message,
+                message_id=message.pk,
                 number=message.attempts,
                 outcome=outcome,
                 detail=result.detail[:500],
-                provider_id=result.provider_id[:200],
+                provider_id=provider_id,
             )
         )
-    Message.objects.bulk_update(
-        updated,
-        ["status", "sent_at", "failed_at", "reason", "provider_id", "not_before", "updated_at"],
-        batch_size=1000,
-    )
-    DeliveryAttempt.objects.bulk_create(attempts, batch_size=1000)
+    for start in range(0, len(sent), 1000):
+        _provider_ids_set(sent[start : start + 1000], token=token, now=finished)
+    for (release, reason), ids in retry.items():
+        Message.objects.filter(pk__in=ids).update(
+            status=Status.QUEUED, not_before=release, reason=reason, updated_at=finished
+        )
+    for reason, ids in failed.items():
+        Message.objects.filter(pk__in=ids).update(
+            status=Status.FAILED, failed_at=finished, reason=reason, updated_at=finished
+        )
+    DeliveryAttempt.objects.bulk_create(attempts, batch_size=2000)
     if gone:
         ContactPoint.objects.filter(channel=Channel.PUSH, address__in=gone).delete()
     return counts
@@ -661,6 +716,7 @@ def message_reconcile(*, message_id: int, now: datetime | None = None) -> str:
         message.send_token = uuid.uuid4()
         message.sending_at = now
         message.save(update_fields=["send_token", "sending_at", "updated_at"])
+    token = message.send_token
     backend = channel_get(message.channel)
     outbound = _outbound(message)
     reconciled = DeliveryAttempt.Outcome.RECONCILED
@@ -677,7 +733,7 @@ def message_reconcile(*, message_id: int, now: datetime | None = None) -> str:
             PERMANENT, detail="outcome unknown after an interruption; not resent"
         )
         reconciled = DeliveryAttempt.Outcome.UNKNOWN
-    _results_record(messages=[message], results=[result], outcome_sent=reconciled)
+    _results_record(messages=[message], results=[result], token=token, outcome_sent=reconciled)
     return "reconciled"
 
 

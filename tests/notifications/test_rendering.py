@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from notifications.rendering import (
     SMS_MAX_LENGTH,
     default_source,
+    email_document,
     message_render,
     overrides_cache_clear,
     sample_context,
@@ -41,8 +42,18 @@ def test_every_shipped_template_renders_with_sample_data(topic, channel, languag
     if channel in ("email", "push"):
         assert rendered.subject
     if channel == "email":
-        assert rendered.body_html.startswith("<!doctype html>")
-        assert "Prairie Valley Energy" in rendered.body_html
+        assert rendered.body_html.startswith("<")
+        document = email_document(
+            fragment=rendered.body_html,
+            subject=rendered.subject,
+            language=language,
+            unsubscribe_url="https://u.example/",
+            preferences_url="https://p.example/",
+        )
+        assert document.startswith("<!doctype html>")
+        assert rendered.body_html in document
+        assert 'href="https://u.example/"' in document
+        assert "Prairie Valley Energy" in document
     if channel == "voice":
         assert rendered.body_text.startswith(("This is", "Este es", "Le habla"))
         assert "press 9" in rendered.body_text or "oprima 9" in rendered.body_text
@@ -108,5 +119,6 @@ def test_html_part_escapes_context_values():
         context={**sample_context(PTR_PRE_EVENT, "en"), "event_date": "<script>x</script>"},
     )
     assert "<script>x</script>" not in rendered.body_html
+    assert "<h2>" in rendered.body_html
     assert "&lt;script&gt;" in rendered.body_html
     assert "<script>x</script>" in rendered.body_text
