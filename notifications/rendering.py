@@ -17,13 +17,14 @@ from pathlib import Path
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Engine, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape, linebreaks, urlize
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from notifications.fastrender import FastTemplate
 from notifications.topics import TOPICS, Channel, topic_get
 from portal.utility import utility_get
 
@@ -64,10 +65,10 @@ _engine = Engine(
 
 
 @lru_cache(maxsize=1024)
-def _compile(source: str, *, autoescape: bool):
+def _compile(source: str, *, autoescape: bool) -> FastTemplate:
     if not autoescape:
         source = "{% autoescape off %}" + source + "{% endautoescape %}"
-    return _engine.from_string(source)
+    return FastTemplate(_engine.from_string(source), autoescape)
 
 
 def _read(path: Path) -> str:
@@ -133,22 +134,18 @@ def base_context(*, language: str, recipient_name: str = "") -> dict:
 def render_source(
     source: TemplateSource, *, channel: str, language: str, context: dict
 ) -> Rendered:
-    with translation.override(language):
-        ctx = Context(context, autoescape=False)
-        subject = _compile(source.subject, autoescape=False).render(ctx).strip()
-        body_text = _compile(source.body_text, autoescape=False).render(ctx).strip()
-        body_html = ""
-        if channel == Channel.EMAIL:
-            if source.body_html:
-                html_ctx = Context(context, autoescape=True)
-                content = _compile(source.body_html, autoescape=True).render(html_ctx)
-            else:
-                # The layout has its own footer: drop the text's signature.
-                content = linebreaks(urlize(escape(body_text.split("\n--\n")[0])))
-            body_html = render_to_string(
-                "notifications/messages/email_layout.html",
-                {**context, "content": mark_safe(content), "subject": subject},
-            )
+    subject = _compile(source.subject, autoescape=False).render(context, language).strip()
+    body_text = _compile(source.body_text, autoescape=False).render(context, language).strip()
+    body_html = ""
+    if channel == Channel.EMAIL:
+        if source.body_html:
+            content = _compile(source.body_html, autoescape=True).render(context, language)
+        else:
+            # The layout has its own footer: drop the text's signature.
+            content = linebreaks(urlize(escape(body_text.split("\n--\n")[0])))
+        # The fragment; email_document() wraps it in the layout at send
+        # time (rendered once per language, not once per message).
+        body_html = content.strip()
     # Subjects and titles are one line.
     subject = " ".join(subject.split())
     if channel in (Channel.SMS, Channel.PUSH):

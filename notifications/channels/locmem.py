@@ -4,7 +4,8 @@ It behaves like a provider that de-duplicates on the message uuid (an
 idempotency key). With OPTIONS {"journal": "/path"} each accepted message is
 also appended to a JSON-lines file shared by processes, so a test can see
 what a killed Celery worker had already handed over; "delay" sleeps after
-accepting (a slow provider response), "delay_before" before.
+accepting (a slow provider response), "delay_before" before; "record": false
+keeps only the uuids, not the messages (benchmarks).
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ class LocMemChannel(BaseChannel):
         if journal:
             self._journal_append(journal, message, provider_id)
         _accepted[message.uuid] = provider_id
-        outbox.append(message)
+        if self.options.get("record", True):
+            outbox.append(message)
         if self.options.get("delay"):
             time.sleep(float(self.options["delay"]))
         return DeliveryResult(SENT, provider_id=provider_id)

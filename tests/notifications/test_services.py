@@ -320,6 +320,7 @@ def test_email_is_multipart_with_one_click_unsubscribe(alex_contacts, settings):
     assert email.to == ["alex@example.com"]
     assert email.subject.startswith("Peak Time Rebate event on Tuesday, July 14")
     assert email.alternatives[0].mimetype == "text/html"
+    assert email.alternatives[0].content.count("<!doctype html>") == 1
     assert "<strong>Tuesday, July 14 is a peak day.</strong>" in email.alternatives[0].content
     assert email.extra_headers["List-Unsubscribe"].startswith(
         "<https://portal.example/notifications/unsubscribe/"
