@@ -11,18 +11,23 @@ worker never sends a message twice (see docs/notifications.md).
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import hmac
 import itertools
+import json
 import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import phonenumbers
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, connection, transaction
@@ -113,25 +118,55 @@ def _absolute(path: str) -> str:
     return settings.NOTIFICATIONS_BASE_URL.rstrip("/") + path
 
 
+@lru_cache(maxsize=4)
+def _unsubscribe_key(secret: str) -> bytes:
+    return hashlib.sha256(f"{UNSUBSCRIBE_SALT}:{secret}".encode()).digest()
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
 def unsubscribe_token(*, recipient_key: str, topic: str, address: str) -> str:
-    return signing.dumps(
-        {"r": recipient_key, "t": topic, "a": address}, salt=UNSUBSCRIBE_SALT, compress=True
-    )
+    """A signed, URL-safe token naming who unsubscribes from what.
+
+    No expiry: CAN-SPAM wants the link to work for at least 30 days, and it
+    can only ever turn messages off. (Hand-rolled instead of
+    django.core.signing because a fan-out signs one per e-mail: ~5 us vs
+    ~100 us.)"""
+    payload = json.dumps([recipient_key, topic, address], separators=(",", ":")).encode()
+    signature = hmac.new(_unsubscribe_key(settings.SECRET_KEY), payload, hashlib.sha256)
+    return f"{_b64(payload)}.{_b64(signature.digest()[:18])}"
 
 
 def unsubscribe_token_read(token: str) -> dict | None:
     try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
+        encoded, signature = token.split(".")
+        payload = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        expected = hmac.new(_unsubscribe_key(settings.SECRET_KEY), payload, hashlib.sha256)
+        if not hmac.compare_digest(_b64(expected.digest()[:18]), signature):
+            return None
+        recipient_key, topic, address = json.loads(payload)
+    except (ValueError, TypeError, binascii.Error):
         return None
-    if not isinstance(data, dict) or not {"r", "t", "a"} <= data.keys():
+    if not all(isinstance(v, str) for v in (recipient_key, topic, address)):
         return None
-    return data
+    return {"r": recipient_key, "t": topic, "a": address}
+
+
+@lru_cache(maxsize=4)
+def _unsubscribe_url_template(base_url: str) -> str:
+    return base_url.rstrip("/") + reverse("notifications:unsubscribe", args=["TOKEN"])
+
+
+@lru_cache(maxsize=4)
+def _preferences_url(base_url: str) -> str:
+    return base_url.rstrip("/") + reverse("notifications:preferences")
 
 
 def _unsubscribe_url(*, recipient_key: str, topic: str, address: str) -> str:
     token = unsubscribe_token(recipient_key=recipient_key, topic=topic, address=address)
-    return _absolute(reverse("notifications:unsubscribe", args=[token]))
+    return _unsubscribe_url_template(settings.NOTIFICATIONS_BASE_URL).replace("TOKEN", token)
 
 
 def address_normalize(*, channel: str, address: str) -> str:
@@ -252,7 +287,7 @@ def _notify_many(
         channels=[c for c in wanted if c in topic.channels],
         topic=topic.key,
     )
-    messages: list[Message] = []
+    messages: list[dict] = []
     render_cache: dict = {}
     for item in items:
         if item.recipient.is_staff_group:
@@ -273,15 +308,9 @@ def _notify_many(
             )
     if not messages:
         return []
-    Message.objects.bulk_create(messages, ignore_conflicts=True, batch_size=1000)
-    mine = {m.uuid for m in messages}
-    stored = Message.objects.filter(
-        idempotency_key__in={m.idempotency_key for m in messages}
-    ).values_list("pk", "uuid", "channel", "status", "reason", "not_before")
     outcomes = []
     to_send: dict[str, list[int]] = defaultdict(list)
-    for pk, message_uuid, channel, status, reason, not_before in stored:
-        created = message_uuid in mine
+    for pk, channel, status, reason, not_before, created in _messages_insert(messages):
         outcomes.append(MessageOutcome(channel, status, reason, pk, created))
         if created and status == Status.QUEUED and not_before is None:
             to_send[channel].append(pk)
@@ -291,19 +320,95 @@ def _notify_many(
     return outcomes
 
 
-def _message(*, topic: Topic, item: _Item, channel: str, batch_key: str, **fields) -> Message:
-    return Message(
-        uuid=uuid.uuid4(),
-        idempotency_key=item.idempotency_key,
-        batch_key=batch_key[:255],
-        recipient_key=item.recipient.key,
-        recipient_name=item.recipient.name[:200],
-        language=item.recipient.language,
-        time_zone=item.recipient.time_zone or "",
-        topic=topic.key,
-        channel=channel,
+def _message(*, topic: Topic, item: _Item, channel: str, batch_key: str, **fields) -> dict:
+    """A message row's values (Message's fields), not yet a model instance:
+    a fan-out writes them with COPY."""
+    return {
+        "uuid": uuid.uuid4(),
+        "idempotency_key": item.idempotency_key,
+        "batch_key": batch_key[:255],
+        "recipient_key": item.recipient.key,
+        "recipient_name": item.recipient.name[:200],
+        "language": item.recipient.language,
+        "time_zone": item.recipient.time_zone or "",
+        "topic": topic.key,
+        "channel": channel,
+        "address": "",
+        "address_data": {},
+        "subject": "",
+        "body_text": "",
+        "body_html": "",
+        "status": Status.QUEUED,
+        "reason": "",
+        "not_before": None,
         **fields,
-    )
+    }
+
+
+_INSERT_COLUMNS = (
+    "uuid", "idempotency_key", "batch_key", "recipient_key", "recipient_name", "language",
+    "time_zone", "topic", "channel", "address", "address_data", "subject", "body_text",
+    "body_html", "status", "reason", "not_before",
+)  # fmt: skip
+
+
+def _messages_insert(rows: list[dict]) -> list[tuple]:
+    """Insert message rows, skipping any whose (idempotency key, channel)
+    exists. Return (pk, channel, status, reason, not_before, created) for
+    every row: COPY into a temporary table plus one INSERT ... ON CONFLICT
+    DO NOTHING on PostgreSQL, bulk_create elsewhere."""
+    if connection.vendor == "postgresql":
+        created = _messages_copy(rows)
+    else:
+        Message.objects.bulk_create(
+            [Message(**row) for row in rows], ignore_conflicts=True, batch_size=500
+        )
+        mine = {row["uuid"] for row in rows}
+        created = [
+            (pk, channel, status, reason, not_before, True)
+            for pk, message_uuid, channel, status, reason, not_before in Message.objects.filter(
+                uuid__in=mine
+            ).values_list("pk", "uuid", "channel", "status", "reason", "not_before")
+        ]
+    if len(created) == len(rows):
+        return created
+    new = {row[0] for row in created}
+    existing = Message.objects.filter(
+        idempotency_key__in={row["idempotency_key"] for row in rows}
+    ).exclude(pk__in=new)
+    return created + [
+        (*values, False)
+        for values in existing.values_list("pk", "channel", "status", "reason", "not_before")
+    ]
+
+
+def _messages_copy(rows: list[dict]) -> list[tuple]:
+    from psycopg.types.json import Jsonb
+
+    table = Message._meta.db_table
+    temp = f"notify_rows_{uuid.uuid4().hex[:12]}"
+    columns = ", ".join(_INSERT_COLUMNS)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS "  # noqa: S608 - no user input
+            f"SELECT {columns}, created_at, updated_at FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(
+            f"COPY {temp} ({columns}, created_at, updated_at) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                values = [row[c] for c in _INSERT_COLUMNS]
+                values[10] = Jsonb(values[10])
+                copy.write_row([*values, now, now])
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}, created_at, updated_at, provider_id, attempts) "  # noqa: S608
+            f"SELECT {columns}, created_at, updated_at, '', 0 FROM {temp} "
+            f"ON CONFLICT DO NOTHING RETURNING id, channel, status, reason, not_before"
+        )
+        created = [(*row, True) for row in cursor.fetchall()]
+        cursor.execute(f"DROP TABLE {temp}")
+    return created
 
 
 def _shared_context(language: str, cache: dict | None = None) -> dict:
@@ -312,7 +417,7 @@ def _shared_context(language: str, cache: dict | None = None) -> dict:
         return cache[language]
     shared = {
         **base_context(language=language),
-        "preferences_url": _absolute(reverse("notifications:preferences")),
+        "preferences_url": _preferences_url(settings.NOTIFICATIONS_BASE_URL),
         "portal_url": _absolute("/"),
     }
     if cache is not None:
@@ -357,10 +462,10 @@ def _customer_message(
     now: datetime,
     address: str | None,
     render_cache: dict,
-) -> Message:
+) -> dict:
     key = item.recipient.key
 
-    def suppressed(reason: str, address: str = "") -> Message:
+    def suppressed(reason: str, address: str = "") -> dict:
         return _message(
             topic=topic,
             item=item,
@@ -480,14 +585,14 @@ def _outbound(message: Message) -> OutboundMessage:
             subject=message.subject,
             language=message.language,
             unsubscribe_url=unsubscribe,
-            preferences_url=_absolute(reverse("notifications:preferences")),
+            preferences_url=_preferences_url(settings.NOTIFICATIONS_BASE_URL),
         )
     if message.channel == Channel.VOICE:
         urls["keypress"] = _absolute(
             reverse("notifications:twilio-voice-keypress", args=[message.uuid])
         )
     if message.channel == Channel.PUSH:
-        urls["open"] = _absolute(reverse("notifications:preferences"))
+        urls["open"] = _preferences_url(settings.NOTIFICATIONS_BASE_URL)
     return OutboundMessage(
         uuid=str(message.uuid),
         channel=message.channel,
