@@ -628,9 +628,10 @@ def _verified(state: policies.ConsentState, message: Message) -> bool:
 def message_batch_send(*, message_ids: Sequence[int], now: datetime | None = None) -> dict:
     """Send the due, queued messages among `message_ids`.
 
-    1. In one transaction, lock them (skipping rows another worker holds),
-       re-check consent and quiet hours, and mark the rest "sending" with
-       this run's send token. Commit: from now on a crash leaves evidence.
+    1. In one transaction, claim them (one UPDATE ... RETURNING: queued ->
+       "sending" with this run's send token; rows another worker claimed are
+       skipped), re-check consent and quiet hours and hand back the ones
+       that may not go out now. Commit: from now on a crash leaves evidence.
     2. Hand them to the channel backend.
     3. In one transaction, record each result, but only on rows still
        "sending" with this run's token.
@@ -642,17 +643,11 @@ def message_batch_send(*, message_ids: Sequence[int], now: datetime | None = Non
     token = uuid.uuid4()
     to_send: list[Message] = []
     with transaction.atomic():
-        rows = list(
-            Message.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=list(message_ids), status=Status.QUEUED)
-            .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
-            .order_by("pk")
-        )
+        claimed = _claim(message_ids=message_ids, token=token, now=now)
         suppressed: dict[str, list[int]] = defaultdict(list)
         deferred: dict[datetime, list[int]] = defaultdict(list)
-        if rows:
-            state = _send_state(rows)
-        for message in rows:
+        state = _send_state(claimed) if claimed else None
+        for message in claimed:
             reason = state.block_reason(
                 recipient_key=message.recipient_key,
                 channel=message.channel,
@@ -670,28 +665,26 @@ def message_batch_send(*, message_ids: Sequence[int], now: datetime | None = Non
                 if release:
                     deferred[release].append(message.pk)
                     continue
-            message.status, message.send_token, message.sending_at = Status.SENDING, token, now
-            message.attempts += 1
             to_send.append(message)
         for reason, ids in suppressed.items():
             Message.objects.filter(pk__in=ids).update(
-                status=Status.SUPPRESSED, reason=reason, updated_at=now
+                status=Status.SUPPRESSED,
+                reason=reason,
+                attempts=F("attempts") - 1,
+                send_token=None,
+                updated_at=now,
             )
             counts["suppressed"] += len(ids)
         for release, ids in deferred.items():
             Message.objects.filter(pk__in=ids).update(
-                not_before=release, reason=policies.QUIET_HOURS, updated_at=now
-            )
-            counts["deferred"] += len(ids)
-        if to_send:
-            Message.objects.filter(pk__in=[m.pk for m in to_send]).update(
-                status=Status.SENDING,
-                send_token=token,
-                sending_at=now,
-                attempts=F("attempts") + 1,
-                reason="",
+                status=Status.QUEUED,
+                not_before=release,
+                reason=policies.QUIET_HOURS,
+                attempts=F("attempts") - 1,
+                send_token=None,
                 updated_at=now,
             )
+            counts["deferred"] += len(ids)
     by_channel: dict[str, list[Message]] = defaultdict(list)
     for message in to_send:
         by_channel[message.channel].append(message)
@@ -706,23 +699,100 @@ def message_batch_send(*, message_ids: Sequence[int], now: datetime | None = Non
     return dict(counts)
 
 
-def _provider_ids_set(sent: list[tuple[int, str]], *, token, now: datetime) -> None:
-    """Mark messages sent with each one's provider id in one statement."""
+_CLAIM_COLUMNS = (
+    "id", "uuid", "recipient_key", "topic", "channel", "address", "address_data", "language",
+    "time_zone", "subject", "body_text", "body_html", "attempts", "provider_id",
+)  # fmt: skip
+
+
+def _db_datetime(value: datetime):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _claim(*, message_ids: Sequence[int], token, now: datetime) -> list[Message]:
+    """queued -> sending for the due messages among `message_ids`, in one
+    statement; returns the claimed rows (attempts already counted)."""
+    ids = [int(pk) for pk in message_ids]
+    if not ids:
+        return []
+    table = Message._meta.db_table
+    if connection.vendor == "postgresql":
+        where_ids, id_params = "id = ANY(%s)", [ids]
+    else:
+        where_ids, id_params = f"id IN ({', '.join(['%s'] * len(ids))})", ids
+    sql = (
+        f"UPDATE {table} SET status = %s, send_token = %s, sending_at = %s, "  # noqa: S608
+        f"attempts = attempts + 1, reason = '', updated_at = %s "
+        f"WHERE {where_ids} AND status = %s AND (not_before IS NULL OR not_before <= %s) "
+        f"RETURNING {', '.join(_CLAIM_COLUMNS)}"
+    )
+    stamp = _db_datetime(now)
+    params = [Status.SENDING, _uuid_param(token), stamp, stamp, *id_params, Status.QUEUED, stamp]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    claimed = []
+    for row in rows:
+        values = dict(zip(_CLAIM_COLUMNS, row, strict=True))
+        if not isinstance(values["uuid"], uuid.UUID):
+            values["uuid"] = uuid.UUID(values["uuid"])
+        if isinstance(values["address_data"], str):
+            values["address_data"] = json.loads(values["address_data"])
+        claimed.append(Message(**values, status=Status.SENDING, send_token=token, sending_at=now))
+    claimed.sort(key=lambda m: m.pk)
+    return claimed
+
+
+def _provider_ids_set(sent: list[tuple[int, str]], *, token, now: datetime) -> set[int]:
+    """Mark messages sent with each one's provider id in one statement;
+    return the ids it updated (still "sending" with this run's token)."""
     table = Message._meta.db_table
     values = ", ".join(["(CAST(%s AS bigint), CAST(%s AS text))"] * len(sent))
     params: list = [p for pair in sent for p in pair]
     sql = (
         f"WITH v(id, pid) AS (VALUES {values}) "  # noqa: S608 - placeholders only
         f"UPDATE {table} SET status = %s, sent_at = %s, reason = '', provider_id = v.pid, "
-        f"updated_at = %s FROM v WHERE {table}.id = v.id AND {table}.send_token = %s"
+        f"updated_at = %s FROM v WHERE {table}.id = v.id AND {table}.send_token = %s "
+        f"AND {table}.status = %s RETURNING {table}.id"
     )
+    stamp = _db_datetime(now)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, Status.SENT, now, now, _uuid_param(token)])
+        cursor.execute(
+            sql, [*params, Status.SENT, stamp, stamp, _uuid_param(token), Status.SENDING]
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _uuid_param(value):
     """A UUID as the database stores it (SQLite: 32 hex characters)."""
     return value if connection.vendor == "postgresql" else value.hex
+
+
+def _attempts_insert(attempts: list[tuple]) -> None:
+    """(message id, number, outcome, detail, provider id) rows, COPY on
+    PostgreSQL."""
+    if not attempts:
+        return
+    if connection.vendor != "postgresql":
+        DeliveryAttempt.objects.bulk_create(
+            [
+                DeliveryAttempt(message_id=m, number=n, outcome=o, detail=d, provider_id=p)
+                for m, n, o, d, p in attempts
+            ],
+            batch_size=500,
+        )
+        return
+    now = timezone.now()
+    table = DeliveryAttempt._meta.db_table
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {table} (message_id, number, outcome, detail, provider_id, created_at) "
+            "FROM STDIN"
+        ) as copy,
+    ):
+        for row in attempts:
+            copy.write_row([*row, now])
 
 
 @transaction.atomic
@@ -734,55 +804,58 @@ def _results_record(
     outcome_sent: str = DeliveryAttempt.Outcome.SENT,
 ) -> dict:
     finished = timezone.now()
-    current = set(
-        Message.objects.select_for_update()
-        .filter(pk__in=[m.pk for m in messages], status=Status.SENDING, send_token=token)
-        .values_list("pk", flat=True)
-    )
     counts: dict[str, int] = defaultdict(int)
     sent: list[tuple[int, str]] = []
     retry: dict[tuple[datetime, str], list[int]] = defaultdict(list)
     failed: dict[str, list[int]] = defaultdict(list)
-    attempts, gone = [], []
+    attempts: dict[int, tuple] = {}
+    gone = []
     for message, result in zip(messages, results, strict=True):
-        if message.pk not in current:
-            counts["superseded"] += 1  # reconciled by someone else meanwhile
-            continue
         provider_id = result.provider_id[:200]
         if result.status == SENT:
             sent.append((message.pk, provider_id or message.provider_id))
-            status, outcome = Status.SENT, outcome_sent
+            outcome = outcome_sent
         elif result.status == TRANSIENT and message.attempts < MAX_ATTEMPTS:
             release = finished + _backoff(message.attempts)
             retry[(release, f"retrying: {result.detail}"[:200])].append(message.pk)
-            status, outcome = Status.QUEUED, DeliveryAttempt.Outcome.TRANSIENT_ERROR
+            outcome = DeliveryAttempt.Outcome.TRANSIENT_ERROR
         else:
             prefix = "" if result.status == PERMANENT else f"gave up after {message.attempts}: "
             failed[f"{prefix}{result.detail}"[:200]].append(message.pk)
-            status, outcome = Status.FAILED, DeliveryAttempt.Outcome.PERMANENT_ERROR
+            outcome = DeliveryAttempt.Outcome.PERMANENT_ERROR
             if message.channel == Channel.PUSH and result.detail.startswith(GONE):
                 gone.append(message.address)
-        counts[status] += 1
-        attempts.append(
-            DeliveryAttempt(
-                message_id=message.pk,
-                number=message.attempts,
-                outcome=outcome,
-                detail=result.detail[:500],
-                provider_id=provider_id,
-            )
+        attempts[message.pk] = (
+            message.pk,
+            message.attempts,
+            outcome,
+            result.detail[:500],
+            provider_id,
         )
+    recorded: set[int] = set()
     for start in range(0, len(sent), 1000):
-        _provider_ids_set(sent[start : start + 1000], token=token, now=finished)
+        recorded |= _provider_ids_set(sent[start : start + 1000], token=token, now=finished)
+    counts[Status.SENT] += len(recorded)
+    mine = Message.objects.filter(status=Status.SENDING, send_token=token)
     for (release, reason), ids in retry.items():
+        ids = list(mine.filter(pk__in=ids).values_list("pk", flat=True))
         Message.objects.filter(pk__in=ids).update(
             status=Status.QUEUED, not_before=release, reason=reason, updated_at=finished
         )
+        recorded.update(ids)
+        counts[Status.QUEUED] += len(ids)
     for reason, ids in failed.items():
+        ids = list(mine.filter(pk__in=ids).values_list("pk", flat=True))
         Message.objects.filter(pk__in=ids).update(
             status=Status.FAILED, failed_at=finished, reason=reason, updated_at=finished
         )
-    DeliveryAttempt.objects.bulk_create(attempts, batch_size=2000)
+        recorded.update(ids)
+        counts[Status.FAILED] += len(ids)
+    # Rows no longer ours were settled by a reconciler meanwhile.
+    counts["superseded"] = len(messages) - len(recorded)
+    if not counts["superseded"]:
+        del counts["superseded"]
+    _attempts_insert([row for pk, row in attempts.items() if pk in recorded])
     if gone:
         ContactPoint.objects.filter(channel=Channel.PUSH, address__in=gone).delete()
     return counts
