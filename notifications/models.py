@@ -237,7 +237,7 @@ class Message(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     not_before = models.DateTimeField(_("not before"), null=True, blank=True)
     send_token = models.UUIDField(_("send token"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sending_at = models.DateTimeField(_("sending since"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
@@ -316,3 +316,34 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address}: {self.body[:40]}"
+
+
+class AnyOf(models.Lookup):
+    """`field__any=[...]`: one array parameter on PostgreSQL (`= ANY(%s)`)
+    instead of thousands of `IN (%s, ...)` placeholders, which cost more to
+    build and parse than the query takes to run. IN elsewhere."""
+
+    lookup_name = "any"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):
+        return ("%s", [list(value)])
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = list(self.rhs)
+        if not values:
+            return "1 = 0", list(lhs_params)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*lhs_params, values]
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
+
+
+for _model, _fields in (
+    (ContactPoint, ("recipient_key", "address")),
+    (ChannelOptOut, ("recipient_key", "address")),
+    (TopicPreference, ("recipient_key",)),
+    (Message, ("id", "idempotency_key", "address", "recipient_key")),
+):
+    for _name in _fields:
+        _model._meta.get_field(_name).register_lookup(AnyOf)

@@ -92,7 +92,7 @@ class ConsentState:
         if not keys or not channels:
             return state
         state.recipient_opt_outs = set(
-            ChannelOptOut.objects.filter(recipient_key__in=keys, channel__in=channels).values_list(
+            ChannelOptOut.objects.filter(recipient_key__any=keys, channel__in=channels).values_list(
                 "recipient_key", "channel"
             )
         )
@@ -100,12 +100,12 @@ class ConsentState:
             state.preferences = {
                 (key, topic, channel): enabled
                 for key, channel, enabled in TopicPreference.objects.filter(
-                    recipient_key__in=keys, topic=topic, channel__in=channels
+                    recipient_key__any=keys, topic=topic, channel__in=channels
                 ).values_list("recipient_key", "channel", "enabled")
             }
         if with_contacts:
             rows = (
-                ContactPoint.objects.filter(recipient_key__in=keys, channel__in=channels)
+                ContactPoint.objects.filter(recipient_key__any=keys, channel__in=channels)
                 .order_by("recipient_key", "channel", "-verified", "-updated_at", "-pk")
                 .values_list(
                     "recipient_key", "channel", "address", "verified", "platform", "push_keys"
@@ -125,7 +125,7 @@ class ConsentState:
         if addresses:
             self.address_opt_outs |= set(
                 ChannelOptOut.objects.filter(
-                    address__in=addresses, channel__in=list(channels)
+                    address__any=addresses, channel__in=list(channels)
                 ).values_list("channel", "address")
             )
 

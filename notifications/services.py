@@ -374,8 +374,8 @@ def _messages_insert(rows: list[dict]) -> list[tuple]:
         return created
     new = {row[0] for row in created}
     existing = Message.objects.filter(
-        idempotency_key__in={row["idempotency_key"] for row in rows}
-    ).exclude(pk__in=new)
+        idempotency_key__any={row["idempotency_key"] for row in rows}
+    ).exclude(id__any=new)
     return created + [
         (*values, False)
         for values in existing.values_list("pk", "channel", "status", "reason", "not_before")
@@ -667,7 +667,7 @@ def message_batch_send(*, message_ids: Sequence[int], now: datetime | None = Non
                     continue
             to_send.append(message)
         for reason, ids in suppressed.items():
-            Message.objects.filter(pk__in=ids).update(
+            Message.objects.filter(id__any=ids).update(
                 status=Status.SUPPRESSED,
                 reason=reason,
                 attempts=F("attempts") - 1,
@@ -676,7 +676,7 @@ def message_batch_send(*, message_ids: Sequence[int], now: datetime | None = Non
             )
             counts["suppressed"] += len(ids)
         for release, ids in deferred.items():
-            Message.objects.filter(pk__in=ids).update(
+            Message.objects.filter(id__any=ids).update(
                 status=Status.QUEUED,
                 not_before=release,
                 reason=policies.QUIET_HOURS,
@@ -693,8 +693,10 @@ def message_batch_send(*, message_ids: Sequence[int], now: datetime | None = Non
         recorded = _results_record(messages=messages, results=results, token=token)
         for key, value in recorded.items():
             counts[key] += value
-    stuck = message_stuck_ids(message_ids=message_ids, now=now)
-    for message_id in stuck:
+    # Only ids this run did not claim can be stuck from an earlier run.
+    claimed_ids = {m.pk for m in claimed}
+    unclaimed = [pk for pk in message_ids if pk not in claimed_ids]
+    for message_id in message_stuck_ids(message_ids=unclaimed, now=now) if unclaimed else []:
         counts[message_reconcile(message_id=message_id, now=now)] += 1
     return dict(counts)
 
@@ -747,19 +749,28 @@ def _provider_ids_set(sent: list[tuple[int, str]], *, token, now: datetime) -> s
     """Mark messages sent with each one's provider id in one statement;
     return the ids it updated (still "sending" with this run's token)."""
     table = Message._meta.db_table
-    values = ", ".join(["(CAST(%s AS bigint), CAST(%s AS text))"] * len(sent))
-    params: list = [p for pair in sent for p in pair]
-    sql = (
-        f"WITH v(id, pid) AS (VALUES {values}) "  # noqa: S608 - placeholders only
-        f"UPDATE {table} SET status = %s, sent_at = %s, reason = '', provider_id = v.pid, "
-        f"updated_at = %s FROM v WHERE {table}.id = v.id AND {table}.send_token = %s "
-        f"AND {table}.status = %s RETURNING {table}.id"
-    )
     stamp = _db_datetime(now)
+    if connection.vendor == "postgresql":
+        source = "unnest(%s::bigint[], %s::text[]) AS v(id, pid)"
+        params: list = [[pk for pk, _p in sent], [pid for _pk, pid in sent]]
+        prefix = ""
+    else:
+        values = ", ".join(["(CAST(%s AS bigint), CAST(%s AS text))"] * len(sent))
+        prefix = f"WITH v(id, pid) AS (VALUES {values}) "
+        source = "v"
+        params = [p for pair in sent for p in pair]
+    sql = (
+        f"{prefix}UPDATE {table} SET status = %s, sent_at = %s, reason = '', "  # noqa: S608
+        f"provider_id = v.pid, updated_at = %s FROM {source} WHERE {table}.id = v.id "
+        f"AND {table}.send_token = %s AND {table}.status = %s RETURNING {table}.id"
+    )
+    status_params = [Status.SENT, stamp, stamp]
+    token_params = [_uuid_param(token), Status.SENDING]
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [*params, Status.SENT, stamp, stamp, _uuid_param(token), Status.SENDING]
-        )
+        if connection.vendor == "postgresql":
+            cursor.execute(sql, [*status_params, *params, *token_params])
+        else:
+            cursor.execute(sql, [*params, *status_params, *token_params])
         return {row[0] for row in cursor.fetchall()}
 
 
@@ -838,15 +849,15 @@ def _results_record(
     counts[Status.SENT] += len(recorded)
     mine = Message.objects.filter(status=Status.SENDING, send_token=token)
     for (release, reason), ids in retry.items():
-        ids = list(mine.filter(pk__in=ids).values_list("pk", flat=True))
-        Message.objects.filter(pk__in=ids).update(
+        ids = list(mine.filter(id__any=ids).values_list("pk", flat=True))
+        Message.objects.filter(id__any=ids).update(
             status=Status.QUEUED, not_before=release, reason=reason, updated_at=finished
         )
         recorded.update(ids)
         counts[Status.QUEUED] += len(ids)
     for reason, ids in failed.items():
-        ids = list(mine.filter(pk__in=ids).values_list("pk", flat=True))
-        Message.objects.filter(pk__in=ids).update(
+        ids = list(mine.filter(id__any=ids).values_list("pk", flat=True))
+        Message.objects.filter(id__any=ids).update(
             status=Status.FAILED, failed_at=finished, reason=reason, updated_at=finished
         )
         recorded.update(ids)
@@ -868,7 +879,7 @@ def _sending_timeout() -> timedelta:
 def message_stuck_ids(*, message_ids: Sequence[int] | None = None, now: datetime) -> list[int]:
     stuck = Message.objects.filter(status=Status.SENDING, sending_at__lt=now - _sending_timeout())
     if message_ids is not None:
-        stuck = stuck.filter(pk__in=list(message_ids))
+        stuck = stuck.filter(id__any=list(message_ids))
     return list(stuck.values_list("pk", flat=True)[:5000])
 
 
@@ -935,7 +946,7 @@ def message_dispatch_due(*, now: datetime | None = None, limit: int = 20000) -> 
         ids_by_channel[channel].append(pk)
     # Released: the task sends them now; touching updated_at keeps the
     # lost-task net from re-queuing them before it runs.
-    Message.objects.filter(pk__in=[pk for pk, _c in due]).update(not_before=None, updated_at=now)
+    Message.objects.filter(id__any=[pk for pk, _c in due]).update(not_before=None, updated_at=now)
     tasks = message_send_enqueue(ids_by_channel=ids_by_channel)
     stuck = message_stuck_ids(now=now)
     if stuck:
