@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import phonenumbers
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from notifications.models import ChannelOptOut, ContactPoint, TopicPreference
 from notifications.recipients import Recipient
@@ -29,12 +31,24 @@ def recipient_for_request(request: HttpRequest) -> Recipient | None:
     return Recipient(key=f"user:{user.pk}", language=user.language, name=user.name)
 
 
+PLURALS = {
+    Channel.EMAIL: _("e-mails"),
+    Channel.SMS: _("text messages"),
+    Channel.VOICE: _("automated phone calls"),
+    Channel.PUSH: _("browser notifications"),
+}
+
+
 @dataclass
 class ChannelRow:
     channel: str
     label: str
     opted_out: ChannelOptOut | None
     contacts: list[ContactPoint] = field(default_factory=list)
+
+    @property
+    def plural(self) -> str:
+        return PLURALS[self.channel]
 
 
 @dataclass
@@ -62,6 +76,16 @@ class PreferencePage:
         return next(row for row in self.channels if row.channel == channel)
 
 
+def _display(contact: ContactPoint) -> str:
+    if contact.channel in (Channel.SMS, Channel.VOICE):
+        try:
+            number = phonenumbers.parse(contact.address)
+        except phonenumbers.NumberParseException:
+            return contact.address
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return contact.address
+
+
 def preference_page_for_recipient(*, recipient: Recipient) -> PreferencePage:
     opt_outs = {o.channel: o for o in ChannelOptOut.objects.filter(recipient_key=recipient.key)}
     contacts: dict[str, list[ContactPoint]] = {c: [] for c in ALL_CHANNELS}
@@ -77,6 +101,7 @@ def preference_page_for_recipient(*, recipient: Recipient) -> PreferencePage:
     for group in contacts.values():
         for contact in group:
             contact.address_opted_out = (contact.channel, contact.address) in address_opt_outs
+            contact.display = _display(contact)
     prefs = {
         (p.topic, p.channel): p.enabled
         for p in TopicPreference.objects.filter(recipient_key=recipient.key)

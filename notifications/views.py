@@ -160,12 +160,7 @@ def channel_opt_out(request: HttpRequest, channel: str) -> HttpResponse:
 
 
 def _channel_plural(channel: str) -> str:
-    return {
-        Channel.EMAIL: _("e-mails"),
-        Channel.SMS: _("text messages"),
-        Channel.VOICE: _("automated phone calls"),
-        Channel.PUSH: _("browser notifications"),
-    }[channel]
+    return str(selectors.PLURALS[channel])
 
 
 @login_required

@@ -32,7 +32,7 @@ def test_the_page_lists_channels_topics_and_the_contacts_on_file(customer_client
     response = customer_client.get(reverse("notifications:preferences"))
     assert response.status_code == 200
     assert "pat@example.com" in response.text
-    assert "+13125550123" in response.text
+    assert "(312) 555-0123" in response.text
     assert "Peak Time Rebate event alerts" in response.text
     assert 'name="pref:ptr.pre_event:email" checked' in response.text
     assert set(
