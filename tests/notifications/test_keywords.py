@@ -54,3 +54,10 @@ def test_help_reply_has_the_ctia_content():
     assert "msgs/mo" in reply
     assert "STOP" in reply
     assert "+1 800 555 0134" in reply
+
+
+@pytest.mark.django_db
+def test_spanish_help_reply():
+    reply = keywords.reply(keywords.HELP, "es")
+    assert reply.startswith("Alertas de Prairie Valley Energy")
+    assert "STOP" in reply

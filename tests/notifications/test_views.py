@@ -195,3 +195,11 @@ def test_a_tampered_unsubscribe_link_is_a_404(client):
 def test_notifications_is_in_the_navigation_for_customers(customer_client):
     response = customer_client.get("/")
     assert reverse("notifications:preferences") in response.text
+
+
+def test_the_page_is_translated_to_spanish(customer_client):
+    response = customer_client.get(
+        reverse("notifications:preferences"), headers={"accept-language": "es"}
+    )
+    assert "Cómo nos comunicamos con usted" in response.text
+    assert "Alertas de eventos de Reembolso en Horas Pico" in response.text
