@@ -196,6 +196,13 @@ def main() -> None:
         ContactPoint.objects.filter(recipient_key__startswith=PREFIX).delete()
         return
     recipients_prepare(args.recipients)
+    with connection.cursor() as cursor:  # earlier runs' deleted rows
+        for table in (
+            "notifications_message",
+            "notifications_deliveryattempt",
+            "notifications_contactpoint",
+        ):
+            cursor.execute(f"VACUUM ANALYZE {table}")
     queue = f"bench-{uuid.uuid4().hex[:6]}"
     app.conf.update(task_always_eager=False, broker_url=args.redis, task_default_queue=queue)
     client = redis.Redis.from_url(args.redis)

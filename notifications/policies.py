@@ -74,6 +74,7 @@ class ConsentState:
     address_opt_outs: set[tuple[str, str]] = field(default_factory=set)
     preferences: dict[tuple[str, str, str], bool] = field(default_factory=dict)
     contacts: dict[tuple[str, str], list] = field(default_factory=lambda: defaultdict(list))
+    verified_numbers: set[tuple[str, str]] = field(default_factory=set)
 
     @classmethod
     def load(
