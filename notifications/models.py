@@ -252,17 +252,37 @@ class Message(models.Model):
                 fields=["idempotency_key", "channel"], name="message_once_per_key_and_channel"
             ),
         ]
+        # Only columns that never change after insert are indexed, so the
+        # send state machine's updates are HOT (no index writes; the table's
+        # fillfactor leaves room, see migration 0002). Deferred messages are
+        # found through DeferredSend, receipts through the message uuid.
         indexes = [
-            models.Index(
-                fields=["status", "not_before"],
-                condition=Q(status__in=["queued", "sending"]),
-                name="message_pending_idx",
-            ),
-            models.Index(fields=["provider_id"], name="message_provider_id_idx"),
+            models.Index(fields=["created_at"], name="message_created_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.topic} → {self.recipient_key} · {self.channel} · {self.status}"
+
+
+class DeferredSend(models.Model):
+    """A queued message that must wait: quiet hours or a retry's backoff.
+
+    Kept apart from Message so the dispatcher finds due messages through a
+    small indexed table instead of an index on Message.status (which would
+    make every state change of every message rewrite the index).
+    """
+
+    message = models.OneToOneField(
+        Message, on_delete=models.CASCADE, primary_key=True, related_name="deferred"
+    )
+    due_at = models.DateTimeField(_("due at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("deferred send")
+        verbose_name_plural = _("deferred sends")
+
+    def __str__(self) -> str:
+        return f"{self.message_id} @ {self.due_at:%Y-%m-%d %H:%M}"
 
 
 class DeliveryAttempt(models.Model):

@@ -28,10 +28,11 @@ from functools import lru_cache
 import phonenumbers
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +44,7 @@ from notifications.channels.webpush import GONE
 from notifications.models import (
     ChannelOptOut,
     ContactPoint,
+    DeferredSend,
     DeliveryAttempt,
     InboundMessage,
     Message,
@@ -315,10 +317,15 @@ def _notify_many(
         return []
     outcomes = []
     to_send: dict[str, list[int]] = defaultdict(list)
+    deferred: dict[int, datetime] = {}
     for pk, channel, status, reason, not_before, created in _messages_insert(messages):
         outcomes.append(MessageOutcome(channel, status, reason, pk, created))
-        if created and status == Status.QUEUED and not_before is None:
-            to_send[channel].append(pk)
+        if created and status == Status.QUEUED:
+            if not_before is None:
+                to_send[channel].append(pk)
+            else:
+                deferred[pk] = not_before
+    _defer(deferred)
     tasks = message_send_enqueue(ids_by_channel=to_send)
     if stats is not None:
         stats.tasks += tasks
@@ -566,6 +573,18 @@ def message_send_enqueue(*, ids_by_channel: dict[str, list[int]]) -> int:
     return tasks
 
 
+def _defer(due: dict[int, datetime]) -> None:
+    """Record when deferred messages may go (the dispatcher's worklist)."""
+    if due:
+        DeferredSend.objects.bulk_create(
+            [DeferredSend(message_id=pk, due_at=at) for pk, at in due.items()],
+            update_conflicts=True,
+            unique_fields=["message"],
+            update_fields=["due_at"],
+            batch_size=1000,
+        )
+
+
 # ---------------------------------------------------------------------------
 # Sending: the state machine
 # ---------------------------------------------------------------------------
@@ -697,6 +716,7 @@ def message_batch_send(*, message_ids: Sequence[int], now: datetime | None = Non
                 send_token=None,
                 updated_at=now,
             )
+            _defer(dict.fromkeys(ids, release))
             counts["deferred"] += len(ids)
     by_channel: dict[str, list[Message]] = defaultdict(list)
     for message in to_send:
@@ -873,6 +893,7 @@ def _results_record(
         Message.objects.filter(id__any=ids).update(
             status=Status.QUEUED, not_before=release, reason=reason, updated_at=finished
         )
+        _defer(dict.fromkeys(ids, release))
         recorded.update(ids)
         counts[Status.QUEUED] += len(ids)
     for reason, ids in failed.items():
@@ -900,6 +921,8 @@ def message_stuck_ids(*, message_ids: Sequence[int] | None = None, now: datetime
     stuck = Message.objects.filter(status=Status.SENDING, sending_at__lt=now - _sending_timeout())
     if message_ids is not None:
         stuck = stuck.filter(id__any=list(message_ids))
+    else:
+        stuck = stuck.filter(created_at__gte=_recent(now))
     return list(stuck.values_list("pk", flat=True)[:5000])
 
 
@@ -946,35 +969,52 @@ def message_reconcile(*, message_id: int, now: datetime | None = None) -> str:
     return "reconciled"
 
 
-@transaction.atomic
-def message_dispatch_due(*, now: datetime | None = None, limit: int = 20000) -> dict:
-    """The beat dispatcher: release deferred messages whose time has come,
-    re-queue ones whose task was lost, and reconcile stuck sends."""
-    now = now or timezone.now()
-    due = list(
-        Message.objects.select_for_update(skip_locked=True)
-        .filter(status=Status.QUEUED)
-        .filter(
-            Q(not_before__lte=now)
-            | Q(not_before__isnull=True, updated_at__lt=now - _sending_timeout())
-        )
-        .order_by("not_before", "pk")
-        .values_list("pk", "channel")[:limit]
-    )
-    ids_by_channel: dict[str, list[int]] = defaultdict(list)
-    for pk, channel in due:
-        ids_by_channel[channel].append(pk)
-    # Released: the task sends them now; touching updated_at keeps the
-    # lost-task net from re-queuing them before it runs.
-    Message.objects.filter(id__any=[pk for pk, _c in due]).update(not_before=None, updated_at=now)
-    tasks = message_send_enqueue(ids_by_channel=ids_by_channel)
-    stuck = message_stuck_ids(now=now)
-    if stuck:
-        from notifications.tasks import message_reconcile_task
+def _recent(now: datetime) -> datetime:
+    """How far back sweeps look: anything older was settled long ago."""
+    return now - timedelta(days=getattr(settings, "NOTIFICATIONS_SWEEP_DAYS", 7))
 
-        for message_id in stuck:
-            message_reconcile_task.delay_on_commit(message_id)
-    return {"released": len(due), "tasks": tasks, "stuck": len(stuck)}
+
+def message_dispatch_due(*, now: datetime | None = None, limit: int = 20000) -> dict:
+    """The beat dispatcher: release deferred messages whose time has come
+    and, every few minutes, re-queue messages whose task was lost and
+    reconcile sends interrupted by a dead worker."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            DeferredSend.objects.select_for_update(skip_locked=True)
+            .filter(due_at__lte=now)
+            .order_by("due_at")
+            .values_list("message_id", "message__channel", "message__status")[:limit]
+        )
+        DeferredSend.objects.filter(message_id__in=[pk for pk, _c, _s in due]).delete()
+        ids_by_channel: dict[str, list[int]] = defaultdict(list)
+        for pk, channel, status in due:
+            if status == Status.QUEUED:
+                ids_by_channel[channel].append(pk)
+        released = [pk for ids in ids_by_channel.values() for pk in ids]
+        Message.objects.filter(id__any=released).update(not_before=None, updated_at=now)
+        lost, stuck = [], []
+        interval = getattr(settings, "NOTIFICATIONS_SWEEP_INTERVAL", 300)
+        if cache.add("notifications:sweep", now.isoformat(), timeout=interval):
+            lost = list(
+                Message.objects.filter(
+                    created_at__gte=_recent(now),
+                    status=Status.QUEUED,
+                    not_before__isnull=True,
+                    updated_at__lt=now - _sending_timeout(),
+                ).values_list("pk", "channel")[:limit]
+            )
+            for pk, channel in lost:
+                ids_by_channel[channel].append(pk)
+            Message.objects.filter(id__any=[pk for pk, _c in lost]).update(updated_at=now)
+            stuck = message_stuck_ids(now=now)
+        tasks = message_send_enqueue(ids_by_channel=ids_by_channel)
+        if stuck:
+            from notifications.tasks import message_reconcile_task
+
+            for message_id in stuck:
+                message_reconcile_task.delay_on_commit(message_id)
+    return {"released": len(released), "lost": len(lost), "tasks": tasks, "stuck": len(stuck)}
 
 
 # ---------------------------------------------------------------------------
@@ -1016,7 +1056,10 @@ def message_receipt_record(
         except ValueError:
             message = None
     elif provider_id:
-        message = query.filter(provider_id=provider_id).first()
+        # No index on provider_id (it changes with the send state); look
+        # among recent messages. Twilio callbacks carry the uuid instead.
+        since = timezone.now() - timedelta(days=30)
+        message = query.filter(created_at__gte=since, provider_id=provider_id).first()
     else:
         message = None
     if message is None:
@@ -1151,9 +1194,13 @@ def address_opt_out(*, channel: str, address: str, source: str, note: str = "") 
     )
     for key in recipient_keys:
         channel_opt_out(recipient_key=key, channel=channel, source=source, note=note)
-    Message.objects.filter(channel=channel, address=address, status=Status.QUEUED).update(
-        status=Status.SUPPRESSED, reason=policies.ADDRESS_OPTED_OUT, updated_at=timezone.now()
-    )
+    # Deliveries re-check opt-outs anyway; this settles what is waiting now.
+    Message.objects.filter(
+        created_at__gte=_recent(timezone.now()),
+        channel=channel,
+        address=address,
+        status=Status.QUEUED,
+    ).update(status=Status.SUPPRESSED, reason=policies.ADDRESS_OPTED_OUT, updated_at=timezone.now())
     return created
 
 

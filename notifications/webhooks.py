@@ -103,7 +103,10 @@ def twilio_status(request: HttpRequest) -> HttpResponse:
         )
     error = request.POST.get("ErrorCode", "")
     services.message_receipt_record(
-        status=status, provider_id=sid, detail=f"error {error}" if error else ""
+        status=status,
+        provider_id=sid,
+        message_uuid=request.GET.get("m", ""),
+        detail=f"error {error}" if error else "",
     )
     return HttpResponse(status=204)
 

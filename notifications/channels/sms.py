@@ -25,7 +25,9 @@ class TwilioSmsChannel(TwilioMixin, BaseChannel):
         else:
             kwargs["from_"] = self.options.get("from_number", "")
         if self.options.get("status_callback"):
-            kwargs["status_callback"] = self.options["status_callback"]
+            # The uuid lets the receipt find its message without a lookup
+            # by provider id.
+            kwargs["status_callback"] = f"{self.options['status_callback']}?m={message.uuid}"
         try:
             sent = self.client.messages.create(**kwargs)
         except Exception as exc:  # noqa: BLE001 - classified below

@@ -50,7 +50,9 @@ class TwilioVoiceChannel(TwilioMixin, BaseChannel):
             "twiml": voice_twiml(message),
         }
         if self.options.get("status_callback"):
-            kwargs["status_callback"] = self.options["status_callback"]
+            # The uuid lets the receipt find its message without a lookup
+            # by provider id.
+            kwargs["status_callback"] = f"{self.options['status_callback']}?m={message.uuid}"
         try:
             call = self.client.calls.create(**kwargs)
         except Exception as exc:  # noqa: BLE001 - classified below

@@ -104,7 +104,9 @@ def test_twilio_sms_sends_through_the_messaging_service():
     assert sent["url"].endswith("/Accounts/ACtest/Messages.json")
     assert sent["data"]["To"] == "+13125550100"
     assert sent["data"]["MessagingServiceSid"] == "MG1"
-    assert sent["data"]["StatusCallback"] == "https://portal.example/status/"
+    assert sent["data"]["StatusCallback"] == (
+        "https://portal.example/status/?m=11111111-2222-3333-4444-555555555555"
+    )
 
 
 def test_twilio_errors_are_classified():

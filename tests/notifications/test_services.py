@@ -448,3 +448,26 @@ def test_sms_opt_in_request_is_the_only_text_before_yes(outbox, django_capture_o
     result = send(django_capture_on_commit_callbacks, channels=["sms"])
     assert result.suppressed == {"sms": "mobile number has not replied YES yet"}
     assert len(outbox) == 1
+
+
+def test_the_dispatcher_requeues_a_message_whose_task_was_lost(
+    outbox, alex_contacts, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(AFTERNOON, tick=False):
+        # Queued, but its delivery task never reached a worker.
+        services.notify(
+            recipient=ALEX,
+            topic=PTR_PRE_EVENT,
+            context=CONTEXT,
+            idempotency_key="lost",
+            channels=["email"],
+        )
+    assert outbox == []
+    with (
+        time_machine.travel(AFTERNOON + timedelta(minutes=20), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        counts = services.message_dispatch_due()
+    assert counts["lost"] == 1
+    assert [m.address for m in outbox] == ["alex@example.com"]
+    assert Message.objects.get().status == "sent"

@@ -146,9 +146,13 @@ def test_status_callbacks_update_the_log(client):
     assert message.status == "failed"
     assert "30003" in message.reason
     call = MessageFactory(channel="voice", provider_id="CA7", status="sent")
-    twilio_post(client, "twilio-status", {"CallSid": "CA7", "CallStatus": "completed"})
+    path = reverse("notifications:twilio-status") + f"?m={call.uuid}"
+    params = {"CallSid": "CA-other", "CallStatus": "completed"}
+    signature = RequestValidator(TOKEN).compute_signature("https://portal.example" + path, params)
+    response = client.post(path, params, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 204
     call.refresh_from_db()
-    assert call.status == "delivered"
+    assert call.status == "delivered"  # found by the uuid in the callback URL
     assert twilio_post(client, "twilio-status", {"CallSid": "CA7"}).status_code == 400
 
 
