@@ -368,6 +368,9 @@ NOTIFICATIONS_SEND_WINDOW = (
 )
 # A message "sending" for longer than this is reconciled (worker died mid-send).
 NOTIFICATIONS_SENDING_TIMEOUT = env.int("NOTIFICATIONS_SENDING_TIMEOUT", default=600)
+# How often the dispatcher sweeps for lost tasks and stuck sends, and how far back.
+NOTIFICATIONS_SWEEP_INTERVAL = env.int("NOTIFICATIONS_SWEEP_INTERVAL", default=300)
+NOTIFICATIONS_SWEEP_DAYS = 7
 NOTIFICATIONS_RETRY_BACKOFF = env.int("NOTIFICATIONS_RETRY_BACKOFF", default=30)
 # Shared secret of the generic e-mail receipt webhook (or use anymail's).
 NOTIFICATIONS_EMAIL_WEBHOOK_SECRET = env("NOTIFICATIONS_EMAIL_WEBHOOK_SECRET", default="")
