@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.csp import CSP
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -119,17 +121,28 @@ class MessageAdmin(ReadOnlyAdmin):
     def html_preview(self, obj):
         if not obj.body_html:
             return "—"
-        # A sandboxed iframe: the HTML is shown, never run with admin rights.
-        return format_html(
-            '<iframe sandbox="" class="notify-preview" title="{}" srcdoc="{}"></iframe>',
-            _("E-mail preview"),
+        url = reverse("admin:notifications_message_html", args=[obj.pk])
+        return _preview_frame(url)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.html_view)
+        return [
+            path("<int:pk>/html/", view, name="notifications_message_html"),
+            *super().get_urls(),
+        ]
+
+    def html_view(self, request, pk):
+        obj = self.get_object(request, str(pk))
+        if obj is None or not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        return _html_response(
             email_document(
                 fragment=obj.body_html,
                 subject=obj.subject,
                 language=obj.language,
                 unsubscribe_url=obj.address_data.get("unsubscribe", ""),
                 preferences_url="",
-            ),
+            )
         )
 
 
@@ -300,7 +313,8 @@ class MessageTemplateAdmin(admin.ModelAdmin):
             )
         except Exception as exc:  # noqa: BLE001 - show the error to staff
             return format_html('<p class="errornote">{}</p>', exc)
-        return _preview_html(rendered, obj.channel)
+        html_url = reverse("admin:notifications_messagetemplate_html", args=[obj.pk])
+        return _preview_html(rendered, obj.channel, html_url)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -322,8 +336,42 @@ class MessageTemplateAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.defaults_view),
                 name="notifications_messagetemplate_defaults",
             ),
+            path(
+                "defaults/<str:topic>/<str:language>/html/",
+                self.admin_site.admin_view(self.default_html_view),
+                name="notifications_messagetemplate_default_html",
+            ),
+            path(
+                "<int:pk>/html/",
+                self.admin_site.admin_view(self.html_view),
+                name="notifications_messagetemplate_html",
+            ),
         ]
         return custom + urls
+
+    def html_view(self, request, pk):
+        obj = self.get_object(request, str(pk))
+        if obj is None or not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        source = TemplateSource(obj.subject, obj.body_text, obj.body_html, "override")
+        rendered = render_source(
+            source,
+            channel=obj.channel,
+            language=obj.language,
+            context=sample_context(obj.topic, obj.language),
+        )
+        return _html_response(_sample_document(rendered, obj.language))
+
+    def default_html_view(self, request, topic, language):
+        if not self.has_view_permission(request) or topic not in TOPICS:
+            raise PermissionDenied
+        source = template_source(topic, "email", language)
+        if source is None:
+            raise PermissionDenied
+        rendered = render_source(
+            source, channel="email", language=language, context=sample_context(topic, language)
+        )
+        return _html_response(_sample_document(rendered, language))
 
     def defaults_view(self, request):
         """Every topic x channel x language as sent today, with sample data."""
@@ -351,7 +399,14 @@ class MessageTemplateAdmin(admin.ModelAdmin):
                             "channel": channel,
                             "language": language,
                             "origin": source.origin,
-                            "preview": _preview_html(rendered, channel),
+                            "preview": _preview_html(
+                                rendered,
+                                channel,
+                                reverse(
+                                    "admin:notifications_messagetemplate_default_html",
+                                    args=[topic.key, language],
+                                ),
+                            ),
                             "add_url": add_url,
                         }
                     )
@@ -366,23 +421,47 @@ class MessageTemplateAdmin(admin.ModelAdmin):
         )
 
 
-def _preview_html(rendered, channel):
+def _preview_html(rendered, channel, html_url: str = ""):
     parts = format_html_join(
         "", '<dt>{}</dt><dd class="notify-preview-text">{}</dd>', _preview_parts(rendered, channel)
     )
     html = ""
-    if rendered.body_html:
-        html = format_html(
-            '<dt>{}</dt><dd><iframe sandbox="" class="notify-preview" title="{}" srcdoc="{}">'
-            "</iframe></dd>",
-            _("HTML part"),
-            _("E-mail preview"),
-            email_document(
-                fragment=rendered.body_html,
-                subject=rendered.subject,
-                language="en",
-                unsubscribe_url="https://portal.example/notifications/unsubscribe/sample/",
-                preferences_url="https://portal.example/notifications/preferences/",
-            ),
-        )
+    if rendered.body_html and html_url:
+        html = format_html("<dt>{}</dt><dd>{}</dd>", _("HTML part"), _preview_frame(html_url))
     return format_html('<dl class="notify-preview-list">{}{}</dl>', parts, html)
+
+
+def _preview_frame(url: str):
+    # Sandboxed: the e-mail's HTML is shown, never run with the admin's rights.
+    return format_html(
+        '<iframe sandbox="" class="notify-preview" title="{}" src="{}"></iframe>',
+        _("E-mail preview"),
+        url,
+    )
+
+
+# The preview page is framed by the admin and shows e-mail HTML with its
+# inline styles; it may load nothing and run nothing.
+PREVIEW_CSP = {
+    "default-src": [CSP.NONE],
+    "style-src": [CSP.UNSAFE_INLINE],
+    "img-src": ["https:", "data:"],
+    "frame-ancestors": [CSP.SELF],
+}
+
+
+def _html_response(html: str) -> HttpResponse:
+    response = HttpResponse(html)
+    response._csp_config = PREVIEW_CSP
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+def _sample_document(rendered, language: str) -> str:
+    return email_document(
+        fragment=rendered.body_html,
+        subject=rendered.subject,
+        language=language,
+        unsubscribe_url="https://portal.example/notifications/unsubscribe/sample/",
+        preferences_url="https://portal.example/notifications/preferences/",
+    )

@@ -105,3 +105,23 @@ def test_every_template_can_be_previewed_with_sample_data(admin_client):
     assert response.text.count("<tr>") > 60
     assert "To stop these calls, press 9 now." in response.text
     assert "oprima 9" in response.text
+
+
+def test_html_parts_are_previewed_in_a_locked_down_frame(admin_client, client):
+    message = MessageFactory(channel="email", body_html="<p>Peak <strong>day</strong></p>")
+    change = admin_client.get(reverse("admin:notifications_message_change", args=[message.pk]))
+    html_url = reverse("admin:notifications_message_html", args=[message.pk])
+    assert f'src="{html_url}"' in change.text
+    assert 'sandbox=""' in change.text
+    response = admin_client.get(html_url)
+    assert response.status_code == 200
+    assert "<p>Peak <strong>day</strong></p>" in response.text
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    default = admin_client.get(
+        reverse("admin:notifications_messagetemplate_default_html", args=["ptr.pre_event", "es"])
+    )
+    assert "Formas de ahorrar durante el evento" in default.text
+    client.force_login(StaffUserFactory())
+    assert client.get(html_url).status_code == 403
