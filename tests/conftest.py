@@ -79,3 +79,14 @@ def pytest_sessionfinish(session, exitstatus):
             for nodeid in _skipped:
                 reporter.write_line(f"  {nodeid}", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture
+def outbox():
+    """The notification channels' in-memory outbox (test settings map every
+    channel to notifications.channels.locmem), emptied for each test."""
+    from notifications.channels import locmem
+
+    locmem.outbox_clear()
+    yield locmem.outbox
+    locmem.outbox_clear()

@@ -104,6 +104,7 @@ LOCAL_APPS = [
     "portal",
     "users",
     "billing",
+    "notifications",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -264,6 +265,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic dispatchers; each picks due work from the database.
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "portal.worker_heartbeat", "schedule": 60.0},
+    # Deferred texts/calls (quiet hours), retry backoff, lost or stuck sends.
+    "notifications-dispatch-due": {"task": "notifications.dispatch_due", "schedule": 30.0},
+}
+# A task whose worker died is redelivered after this many seconds (Redis).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 }
 
 # REST FRAMEWORK
@@ -304,3 +311,68 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# NOTIFICATIONS (docs/notifications.md)
+# ------------------------------------------------------------------------------
+# Absolute links in messages (unsubscribe, preferences, voice keypress webhook).
+NOTIFICATIONS_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Channel backends, like Django's own backends. Real providers switch on when
+# their credentials are present; without them everything prints to the console.
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
+NOTIFICATIONS_VAPID = {
+    "PUBLIC_KEY": env("VAPID_PUBLIC_KEY", default=""),
+    "PRIVATE_KEY": env("VAPID_PRIVATE_KEY", default=""),
+    "SUBJECT": env("VAPID_SUBJECT", default=f"mailto:{UTILITY['SUPPORT_EMAIL']}"),
+}
+_CONSOLE_CHANNEL = {"BACKEND": "notifications.channels.console.ConsoleChannel"}
+NOTIFICATION_CHANNELS = {
+    "email": {
+        "BACKEND": "notifications.channels.email.EmailChannel",
+        "OPTIONS": {"mailer": "default"},
+    },
+    "sms": _CONSOLE_CHANNEL,
+    "voice": _CONSOLE_CHANNEL,
+    "push": _CONSOLE_CHANNEL,
+}
+if TWILIO_ACCOUNT_SID:
+    _twilio_status = NOTIFICATIONS_BASE_URL + "/notifications/webhooks/twilio/status/"
+    NOTIFICATION_CHANNELS["sms"] = {
+        "BACKEND": "notifications.channels.sms.TwilioSmsChannel",
+        "OPTIONS": {
+            "messaging_service_sid": env("TWILIO_MESSAGING_SERVICE_SID", default=""),
+            "from_number": env("TWILIO_FROM_NUMBER", default=""),
+            "status_callback": _twilio_status,
+        },
+    }
+    NOTIFICATION_CHANNELS["voice"] = {
+        "BACKEND": "notifications.channels.voice.TwilioVoiceChannel",
+        "OPTIONS": {
+            "from_number": env(
+                "TWILIO_VOICE_FROM_NUMBER", default=env("TWILIO_FROM_NUMBER", default="")
+            ),
+            "status_callback": _twilio_status,
+        },
+    }
+if NOTIFICATIONS_VAPID["PRIVATE_KEY"]:
+    NOTIFICATION_CHANNELS["push"] = {
+        "BACKEND": "notifications.channels.push.PushRouterChannel",
+        "OPTIONS": {
+            "platforms": {"webpush": {"BACKEND": "notifications.channels.webpush.WebPushChannel"}}
+        },
+    }
+# Texts and calls only inside this window, at the recipient's local time.
+NOTIFICATIONS_SEND_WINDOW = (
+    env("NOTIFICATIONS_SEND_WINDOW_START", default="08:00"),
+    env("NOTIFICATIONS_SEND_WINDOW_END", default="21:00"),
+)
+# A message "sending" for longer than this is reconciled (worker died mid-send).
+NOTIFICATIONS_SENDING_TIMEOUT = env.int("NOTIFICATIONS_SENDING_TIMEOUT", default=600)
+# How often the dispatcher sweeps for lost tasks and stuck sends, and how far back.
+NOTIFICATIONS_SWEEP_INTERVAL = env.int("NOTIFICATIONS_SWEEP_INTERVAL", default=300)
+NOTIFICATIONS_SWEEP_DAYS = 7
+NOTIFICATIONS_RETRY_BACKOFF = env.int("NOTIFICATIONS_RETRY_BACKOFF", default=30)
+# Shared secret of the generic e-mail receipt webhook (or use anymail's).
+NOTIFICATIONS_EMAIL_WEBHOOK_SECRET = env("NOTIFICATIONS_EMAIL_WEBHOOK_SECRET", default="")
+# Which recipient the signed-in user is looking at (a dotted path, loaded lazily).
+NOTIFICATIONS_RECIPIENT_RESOLVER = "billing.recipients.recipient_for_request"
