@@ -104,6 +104,7 @@ LOCAL_APPS = [
     "portal",
     "users",
     "billing",
+    "insights",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -164,6 +165,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "users.middleware.UserLanguageMiddleware",
+    "users.middleware.StaffMFARequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -262,8 +265,15 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic dispatchers; each picks due work from the database.
+from celery.schedules import crontab  # noqa: E402
+
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "portal.worker_heartbeat", "schedule": 60.0},
+    # Neighbor comparisons are precomputed nightly, never per page view.
+    "insights-neighbor-comparisons": {
+        "task": "insights.neighbor_comparisons_refresh",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # REST FRAMEWORK
@@ -285,6 +295,12 @@ SPECTACULAR_SETTINGS = {
 }
 
 PHONENUMBER_DEFAULT_REGION = "US"
+
+# INSIGHTS (issue 4)
+# ------------------------------------------------------------------------------
+# Dotted paths to callables (request, customer) -> HTML or None, shown at the
+# top of the dashboard, e.g. "rebates.banners.peak_event_banner".
+INSIGHTS_DASHBOARD_BANNERS: list[str] = []
 
 # SECURITY
 # ------------------------------------------------------------------------------
