@@ -89,6 +89,8 @@ def bar_figure(
     hover: Sequence[str] | None = None,
     flagged: Sequence[bool] | None = None,
     money: bool = False,
+    max_ticks: int = 8,
+    tick_text: Sequence[str] | None = None,
 ) -> dict:
     """One series of bars (monthly usage or cost, daily or hourly use).
 
@@ -108,17 +110,34 @@ def bar_figure(
         trace["marker"]["pattern"] = {
             "shape": ["/" if f else "" for f in flagged],
             "fgcolor": "#ffffff",
-            "solidity": 0.3,
+            "fillmode": "overlay",
+            "solidity": 0.35,
         }
     trace = {k: v for k, v in trace.items() if v is not None}
     yaxis: dict = {"title": {"text": unit_label, "font": {"color": INK_SOFT, "size": 12}}}
     if money:
         yaxis["tickprefix"] = "$"
-    return {"data": [trace], "layout": _layout(yaxis=yaxis)}
+    xaxis = category_ticks(labels, tick_text or labels, max_ticks)
+    return {"data": [trace], "layout": _layout(xaxis=xaxis, yaxis=yaxis)}
+
+
+def category_ticks(labels: Sequence[str], tick_text: Sequence[str], max_ticks: int) -> dict:
+    """Label every n-th bar (always the latest), level, so labels never collide."""
+    step = max(1, -(-len(labels) // max_ticks))
+    picked = list(range(len(labels) - 1, -1, -step))[::-1]
+    return {
+        "tickangle": 0,
+        "tickmode": "array",
+        "tickvals": [labels[i] for i in picked],
+        "ticktext": [tick_text[i] for i in picked],
+    }
 
 
 def stacked_cost_figure(
-    *, labels: Sequence[str], series: Sequence[tuple[str, str, Sequence[Decimal]]]
+    *,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, str, Sequence[Decimal]]],
+    tick_text: Sequence[str] | None = None,
 ) -> dict:
     """Bars stacked by fuel: (fuel, legend name, values) per series."""
     data = [
@@ -137,6 +156,7 @@ def stacked_cost_figure(
         "layout": _layout(
             barmode="stack",
             showlegend=True,
+            xaxis=category_ticks(labels, tick_text or labels, 8),
             legend={"orientation": "h", "y": 1.12, "x": 0, "font": {"color": INK}},
             margin={"l": 56, "r": 12, "t": 36, "b": 48},
             yaxis={"tickprefix": "$", "title": {"text": "$", "font": {"color": INK_SOFT}}},

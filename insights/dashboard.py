@@ -40,6 +40,11 @@ def fmt_month(day: date) -> str:
     return formats.date_format(day, "M Y")
 
 
+def fmt_month_tick(day: date) -> str:
+    """Two lines under a bar: month, then year."""
+    return formats.date_format(day, "M") + "<br>" + formats.date_format(day, "Y")
+
+
 def fmt_day(day: date) -> str:
     return formats.date_format(day, "M j, Y")
 
@@ -147,6 +152,7 @@ def monthly_usage_chart(service: sel.Service, periods: list[calc.Period]) -> Cha
         unit_label=unit,
         hover=[_period_hover(p, f"{fmt_number(p.usage, places)} {unit}") for p in recent],
         flagged=[p.estimated for p in recent],
+        tick_text=[fmt_month_tick(p.date_to) for p in recent],
     )
     summary_points = [(label, p.usage) for label, p in zip(labels, recent, strict=True)]
     summary = _series_sentence(
@@ -184,6 +190,7 @@ def monthly_cost_chart(service: sel.Service, periods: list[calc.Period]) -> Char
         hover=[_period_hover(p, fmt_money(p.cost)) for p in recent],
         flagged=[p.estimated for p in recent],
         money=True,
+        tick_text=[fmt_month_tick(p.date_to) for p in recent],
     )
     stats = calc.series_summary([(label, p.cost) for label, p in zip(labels, recent, strict=True)])
     summary = ""
