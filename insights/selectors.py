@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Max, Sum, Window
+from django.db.models import Case, F, Max, Subquery, Sum, Value, When, Window
 from django.db.models.functions import RowNumber, TruncDate
 
 from billing.models import Account, Customer, Fuel, IntervalRead, MeterType, UsageValue
@@ -147,7 +147,11 @@ def daily_use(*, service: Service, last_day: date, days: int = DAILY_DAYS) -> li
         )
         .annotate(day=TruncDate(F("interval_end") - timedelta(seconds=1), tzinfo=_zone()))
         .values("day")
-        .annotate(total=Sum("value"), estimated=Max("is_estimate"))
+        .annotate(
+            total=Sum("value"),
+            # MAX(boolean) is not portable (PostgreSQL has no such function).
+            estimated=Sum(Case(When(is_estimate=True, then=Value(1)), default=Value(0))),
+        )
         .order_by("day")
     )
     return [
@@ -210,3 +214,52 @@ def neighbor_comparisons_latest(
         for row in rows
         if row.period_start >= visible_from[row.service_point_id]
     }
+
+
+def dashboard_data_version(*, customer: Customer, services: list[Service]) -> str:
+    """A fingerprint of everything the dashboard shows, in one query.
+
+    Changes when a bill, an interval read, a neighbor comparison, an
+    eligibility hold or any account of this customer ID (premise count rule)
+    is written; the cached dashboard is keyed by it.
+    """
+    from billing.models import EligibilityHold
+
+    sp_pks = [s.service_point.pk for s in services]
+    row = (
+        Customer.objects.filter(pk=customer.pk)
+        .annotate(
+            v_usage=Subquery(
+                UsageValue.objects.filter(service_point_id__in=sp_pks)
+                .values("service_point_id")
+                .annotate(last=Max("updated_at"))
+                .order_by("-last")
+                .values("last")[:1]
+            ),
+            v_reads=Subquery(
+                IntervalRead.objects.filter(service_point_id__in=sp_pks)
+                .order_by("-interval_end")
+                .values("interval_end")[:1]
+            ),
+            v_neighbors=Subquery(
+                NeighborComparison.objects.filter(customer=customer)
+                .order_by("-computed_at")
+                .values("computed_at")[:1]
+            ),
+            v_holds=Subquery(
+                EligibilityHold.objects.filter(customer=customer)
+                .order_by("-updated_at")
+                .values("updated_at")[:1]
+            ),
+            v_accounts=Subquery(
+                Account.objects.filter(customer__customer_id=customer.customer_id)
+                .order_by("-updated_at")
+                .values("updated_at")[:1]
+            ),
+        )
+        .values_list("v_usage", "v_reads", "v_neighbors", "v_holds", "v_accounts")
+        .first()
+    )
+    rates = max((s.account.rate_code.updated_at for s in services), default=None)
+    parts = [*(row or ()), rates, *(s.account.updated_at for s in services)]
+    return "|".join("" if p is None else p.isoformat() for p in parts)

@@ -8,14 +8,20 @@ customers with an active account), so another customer's id in the URL is a
 from __future__ import annotations
 
 import csv
+import hashlib
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET
 
 from billing.models import Customer
@@ -23,7 +29,7 @@ from billing.selectors import customer_current_set, customer_list_for_user
 from insights import charts
 from insights.banners import dashboard_banners
 from insights.dashboard import ami_panel, dashboard_build, parse_day
-from insights.selectors import services_for_customer
+from insights.selectors import dashboard_data_version, services_for_customer
 
 
 def _customer_or_404(request: HttpRequest, customer_pk: int) -> Customer:
@@ -33,14 +39,47 @@ def _customer_or_404(request: HttpRequest, customer_pk: int) -> Customer:
     return customer
 
 
+def dashboard_fragments(request: HttpRequest, customer: Customer) -> tuple[dict, object]:
+    """The dashboard's HTML, from the cache when nothing it shows has changed.
+
+    Keyed by customer, language, requested day, today (eligibility holds end
+    on a date) and `dashboard_data_version` (one query), so a new bill, read,
+    comparison, hold or account change shows at once. Returns the fragments
+    and the `Dashboard` when it had to be built (None from the cache).
+    """
+    day = parse_day(request.GET.get("day"))
+    seconds = getattr(settings, "INSIGHTS_DASHBOARD_CACHE_SECONDS", 0)
+    key = None
+    if seconds:
+        services = services_for_customer(customer=customer)
+        version = dashboard_data_version(customer=customer, services=services)
+        digest = hashlib.sha256(
+            f"{version}|{get_language()}|{day}|{timezone.localdate()}".encode()
+        ).hexdigest()[:32]
+        key = f"insights:dashboard:{customer.pk}:{digest}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached, None
+    dashboard = dashboard_build(customer=customer, day=day)
+    context = {"customer": customer, "dashboard": dashboard}
+    fragments = {
+        "head": render_to_string("insights/_dashboard.html#dashboard-head", context, request),
+        "body": render_to_string("insights/_dashboard.html#dashboard-body", context, request),
+    }
+    if key:
+        cache.set(key, fragments, seconds)
+    return fragments, dashboard
+
+
 def dashboard_render(request: HttpRequest, customer: Customer) -> HttpResponse:
     """The signed-in home page for one customer at one premise."""
-    dashboard = dashboard_build(customer=customer, day=parse_day(request.GET.get("day")))
+    fragments, dashboard = dashboard_fragments(request, customer)
     return render(
         request,
         "insights/dashboard.html",
         {
             "customer": customer,
+            "fragments": {k: mark_safe(v) for k, v in fragments.items()},
             "dashboard": dashboard,
             "banners": dashboard_banners(request=request, customer=customer),
             "plotly_config": charts.CONFIG,
@@ -79,7 +118,7 @@ def smart_meter(request: HttpRequest, customer_pk: int, fuel: str) -> HttpRespon
         return redirect(f"{url}?{urlencode({'day': panel.day.isoformat()})}#smart-meter-{fuel}")
     return render(
         request,
-        "insights/dashboard.html#smart-meter",
+        "insights/_dashboard.html#smart-meter",
         {"customer": customer, "service": service, "ami": panel},
     )
 

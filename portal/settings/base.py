@@ -305,6 +305,9 @@ PHONENUMBER_DEFAULT_REGION = "US"
 # Dotted paths to callables (request, customer) -> HTML or None, shown at the
 # top of the dashboard, e.g. "rebates.banners.peak_event_banner".
 INSIGHTS_DASHBOARD_BANNERS: list[str] = []
+# The dashboard's HTML is cached per customer, language and data version
+# (invalidated by any new bill, read or comparison); 0 turns the cache off.
+INSIGHTS_DASHBOARD_CACHE_SECONDS = env.int("INSIGHTS_DASHBOARD_CACHE_SECONDS", default=6 * 60 * 60)
 
 # SECURITY
 # ------------------------------------------------------------------------------

@@ -16,3 +16,5 @@ STORAGES = {
 }
 # Rate limits stay on (allauth); each test gets a fresh locmem cache.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests inspect the built dashboard; tests/insights/test_cache.py turns the cache on.
+INSIGHTS_DASHBOARD_CACHE_SECONDS = 0

@@ -35,7 +35,7 @@ def test_signed_in_home_page_is_the_dashboard_of_the_current_home(client, home):
     client.force_login(home.user)
     response = client.get(reverse("home"))
     assert response.status_code == 200
-    assert response.templates[0].name == "insights/dashboard.html"
+    assert "insights/dashboard.html" in [t.name for t in response.templates]
     assert home.customer.premise.street_address in response.text
     figures = _figures(response.text)
     assert set(CHART_KEYS) <= set(figures)
