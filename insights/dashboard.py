@@ -10,10 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils import formats
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from billing.eligibility import customer_eligibility
 from billing.models import Customer, Purpose
@@ -25,8 +28,21 @@ from insights.models import NeighborComparison
 # --- formatting ------------------------------------------------------------
 
 
+@lru_cache(maxsize=8)
+def _separators(language: str) -> tuple[str, str]:
+    return (
+        formats.get_format("DECIMAL_SEPARATOR", lang=language),
+        formats.get_format("THOUSAND_SEPARATOR", lang=language),
+    )
+
+
 def fmt_number(value: Decimal | float | int, places: int = 0) -> str:
-    return formats.number_format(value, places, use_l10n=True, force_grouping=True)
+    """Grouped and localized like `formats.number_format`, several times faster."""
+    decimal_sep, thousand_sep = _separators(get_language() or "en")
+    text = f"{value:,.{places}f}"
+    if (decimal_sep, thousand_sep) == (".", ","):
+        return text
+    return text.replace(",", "\0").replace(".", decimal_sep).replace("\0", thousand_sep)
 
 
 def fmt_money(value: Decimal | None) -> str:
@@ -36,21 +52,32 @@ def fmt_money(value: Decimal | None) -> str:
     return f"{sign}${fmt_number(abs(value), 2)}"
 
 
+@lru_cache(maxsize=8192)
+def _date_format(day: date, pattern: str, language: str) -> str:
+    # Django's date formatting looks up translations per call; the dashboard
+    # formats the same few hundred dates many times, so memoize per language.
+    return formats.date_format(day, pattern)
+
+
+def date_text(day: date, pattern: str) -> str:
+    return _date_format(day, pattern, get_language())
+
+
 def fmt_month(day: date) -> str:
-    return formats.date_format(day, "M Y")
+    return date_text(day, "M Y")
 
 
 def fmt_month_tick(day: date) -> str:
     """Two lines under a bar: month, then year."""
-    return formats.date_format(day, "M") + "<br>" + formats.date_format(day, "Y")
+    return date_text(day, "M") + "<br>" + date_text(day, "Y")
 
 
 def fmt_day(day: date) -> str:
-    return formats.date_format(day, "M j, Y")
+    return date_text(day, "M j, Y")
 
 
 def fmt_short_day(day: date) -> str:
-    return formats.date_format(day, "M j")
+    return date_text(day, "M j")
 
 
 def fmt_percent(ratio: Decimal | None) -> str:
@@ -95,6 +122,25 @@ class Chart:
     def is_empty(self) -> bool:
         return not self.rows
 
+    def table_body_html(self) -> SafeString:
+        """The table's <tr> rows, built in Python (a template loop over every
+        cell of seven tables was a third of the page's rendering time)."""
+        numeric = {"number", "money"}
+        kinds = [c.kind for c in self.columns]
+        rows = []
+        for row in self.rows:
+            cells = []
+            for index, (value, kind) in enumerate(zip(row, kinds, strict=True)):
+                text = escape(_cell_text(value, kind))
+                if index == 0:
+                    cells.append(f'<th scope="row">{text}</th>')
+                elif kind in numeric:
+                    cells.append(f'<td class="num">{text}</td>')
+                else:
+                    cells.append(f"<td>{text}</td>")
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        return mark_safe("\n".join(rows))  # every cell is escaped above
+
     def display_rows(self) -> list[list[tuple[str, str]]]:
         """Rows as (text, kind) cells for the HTML table."""
         out = []
@@ -115,10 +161,15 @@ def _cell_text(value, kind: str) -> str:
         places = 0 if isinstance(value, int) else (2 if abs(value) < 10 else 1)
         return fmt_number(value, places)
     if kind == "flag":
-        return _("Estimated") if value else _("Actual")
+        return _flag_text(bool(value), get_language())
     if isinstance(value, date):
         return fmt_day(value)
     return str(value)
+
+
+@lru_cache(maxsize=16)
+def _flag_text(estimated: bool, language: str) -> str:
+    return _("Estimated") if estimated else _("Actual")
 
 
 def _unique_labels(days: list[date], pattern) -> list[str]:
@@ -299,9 +350,7 @@ def daily_chart(service: sel.Service, days: list[calc.DailyUse], last_day: date)
         values=[d.value for d in days],
         color=charts.FUEL_COLORS.get(service.fuel, charts.OTHER_COLOR),
         unit_label=unit,
-        hover=[
-            f"{formats.date_format(d.day, 'D, M j')}: {fmt_number(d.value, 1)} {unit}" for d in days
-        ],
+        hover=[f"{date_text(d.day, 'D, M j')}: {fmt_number(d.value, 1)} {unit}" for d in days],
         flagged=[d.estimated for d in days],
     )
     stats = calc.series_summary(list(zip(labels, [d.value for d in days], strict=True)))
