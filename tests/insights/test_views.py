@@ -241,3 +241,19 @@ def test_household_members_see_the_dashboard_too(client, home):
     CustomerAccessFactory(user=member, customer=home.customer, role=AccessRole.MEMBER)
     client.force_login(member)
     assert client.get(reverse("insights:dashboard", args=[home.customer.pk])).status_code == 200
+
+
+def test_the_dashboard_has_no_inline_script_or_style(client, home):
+    client.force_login(home.user)
+    response = client.get(reverse("home"))
+    policy = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy
+    assert "style-src 'self'" in policy
+    text = response.text
+    for tag in re.findall(r"<script[^>]*>", text):
+        assert " src=" in tag or 'type="application/json"' in tag, tag
+    assert " style=" not in text
+    assert "<style" not in text
+    # plotly's own stylesheet is linked so plotly.js does not inject one.
+    assert 'id="plotly.js-style-global" class="no-inline-styles"' in text
+    assert "cdn" not in text.lower()
