@@ -216,28 +216,28 @@ def neighbor_comparisons_latest(
     }
 
 
-def dashboard_data_version(*, customer: Customer, services: list[Service]) -> str:
+def dashboard_data_version(*, customer: Customer) -> str:
     """A fingerprint of everything the dashboard shows, in one query.
 
     Changes when a bill, an interval read, a neighbor comparison, an
-    eligibility hold or any account of this customer ID (premise count rule)
-    is written; the cached dashboard is keyed by it.
+    eligibility hold, a rate, or any account of this customer ID (the
+    premise-count rule) is written; the cached dashboard is keyed by it.
     """
     from billing.models import EligibilityHold
 
-    sp_pks = [s.service_point.pk for s in services]
+    mine = {
+        "service_point__accounts__customer": customer,
+        "service_point__accounts__inactive_date__isnull": True,
+    }
+    same_id = Account.objects.filter(customer__customer_id=customer.customer_id)
     row = (
         Customer.objects.filter(pk=customer.pk)
         .annotate(
             v_usage=Subquery(
-                UsageValue.objects.filter(service_point_id__in=sp_pks)
-                .values("service_point_id")
-                .annotate(last=Max("updated_at"))
-                .order_by("-last")
-                .values("last")[:1]
+                UsageValue.objects.filter(**mine).order_by("-updated_at").values("updated_at")[:1]
             ),
             v_reads=Subquery(
-                IntervalRead.objects.filter(service_point_id__in=sp_pks)
+                IntervalRead.objects.filter(**mine)
                 .order_by("-interval_end")
                 .values("interval_end")[:1]
             ),
@@ -251,15 +251,12 @@ def dashboard_data_version(*, customer: Customer, services: list[Service]) -> st
                 .order_by("-updated_at")
                 .values("updated_at")[:1]
             ),
-            v_accounts=Subquery(
-                Account.objects.filter(customer__customer_id=customer.customer_id)
-                .order_by("-updated_at")
-                .values("updated_at")[:1]
+            v_accounts=Subquery(same_id.order_by("-updated_at").values("updated_at")[:1]),
+            v_rates=Subquery(
+                same_id.order_by("-rate_code__updated_at").values("rate_code__updated_at")[:1]
             ),
         )
-        .values_list("v_usage", "v_reads", "v_neighbors", "v_holds", "v_accounts")
+        .values_list("v_usage", "v_reads", "v_neighbors", "v_holds", "v_accounts", "v_rates")
         .first()
     )
-    rates = max((s.account.rate_code.updated_at for s in services), default=None)
-    parts = [*(row or ()), rates, *(s.account.updated_at for s in services)]
-    return "|".join("" if p is None else p.isoformat() for p in parts)
+    return "|".join("" if p is None else p.isoformat() for p in row or ())

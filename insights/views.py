@@ -51,8 +51,7 @@ def dashboard_fragments(request: HttpRequest, customer: Customer) -> tuple[dict,
     seconds = getattr(settings, "INSIGHTS_DASHBOARD_CACHE_SECONDS", 0)
     key = None
     if seconds:
-        services = services_for_customer(customer=customer)
-        version = dashboard_data_version(customer=customer, services=services)
+        version = dashboard_data_version(customer=customer)
         digest = hashlib.sha256(
             f"{version}|{get_language()}|{day}|{timezone.localdate()}".encode()
         ).hexdigest()[:32]

@@ -1,6 +1,6 @@
 from django import template
 
-from billing.selectors import SESSION_CUSTOMER_KEY, customer_list_for_user
+from billing.selectors import SESSION_CUSTOMER_KEY, customers_for_request
 
 register = template.Library()
 
@@ -15,7 +15,7 @@ def premise_switcher(context):
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return {"customers": []}
-    customers = list(customer_list_for_user(user=request.user))
+    customers = customers_for_request(request=request)
     chosen = request.session.get(SESSION_CUSTOMER_KEY)
     current = next((c for c in customers if c.pk == chosen), customers[0] if customers else None)
     return {"customers": customers, "current": current, "request": request}

@@ -5,3 +5,5 @@ from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-secret-key-not-for-production")
+# Passkeys and security keys on http://127.0.0.1 during development only.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
