@@ -362,7 +362,10 @@ def daily_chart(service: sel.Service, days: list[calc.DailyUse], last_day: date)
     )
     return Chart(
         key=f"{service.fuel}-daily",
-        title=_("Daily use, 30 days to %(day)s") % {"day": fmt_day(last_day)},
+        title=ngettext(
+            "Daily use, %(count)d day to %(day)s", "Daily use, %(count)d days to %(day)s", len(days)
+        )
+        % {"count": len(days), "day": fmt_day(last_day)},
         summary=summary,
         figure=figure,
         columns=[
@@ -702,6 +705,14 @@ class Dashboard:
         if self.combined:
             found.append(self.combined)
         return found
+
+    @property
+    def combined_breakdown(self) -> list[tuple[str, Decimal]]:
+        """(fuel name, cost) of the latest combined month."""
+        if not self.combined or not self.combined.rows:
+            return []
+        row = self.combined.rows[-1]
+        return [(c.label, v) for c, v in zip(self.combined.columns[1:-1], row[1:-1], strict=True)]
 
     def chart(self, key: str) -> Chart | None:
         return next((c for c in self.charts if c.key == key), None)

@@ -123,6 +123,14 @@ def test_sign_up_verify_link_dashboard_switch_and_sign_out(live_server, browser_
     }
     check_page(page, "dashboard")
 
+    # The smart meter's date picker swaps its card in place (htmx), charts redrawn.
+    page.locator("#day-electric").fill("2024-03-02")
+    page.locator("#smart-meter-electric button[type=submit]").click()
+    page.wait_for_selector("#chart-electric-hourly-title:has-text('Mar 2, 2024')")
+    page.wait_for_selector("#chart-electric-hourly.chart-ready")
+    assert page.url.rstrip("/") == live_server.url  # no full page load
+    check_page(page, "dashboard, another day")
+
     other = (
         second.customer.premise.street_address
         if heading == first.customer.premise.street_address
