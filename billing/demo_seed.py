@@ -60,18 +60,26 @@ def demo_data_seed(
 
 
 def demo_data_reset() -> None:
-    """Delete every customer, premise and their usage (demo databases only)."""
-    tables = [
-        m._meta.db_table
-        for m in (IntervalRead, UsageValue, Account, Customer, ServicePoint, Premise)
-    ]
+    """Delete every customer, premise and their usage (demo databases only).
+
+    Rows of other tables that point at them (web access, eligibility holds,
+    household invitations, other apps' precomputed rows) go too.
+    """
+    models = (IntervalRead, UsageValue, Account, Customer, ServicePoint, Premise)
+    tables = [m._meta.db_table for m in models]
+    dependents = []
+    for model in models:
+        for relation in model._meta.related_objects:
+            table = relation.related_model._meta.db_table
+            if table not in tables and table not in dependents:
+                dependents.append(table)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Django's foreign keys are deferred; settle pending checks first.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"TRUNCATE {', '.join(['billing_customeraccess', *tables])}")
+            cursor.execute(f"TRUNCATE {', '.join([*dependents, *tables])} CASCADE")
         else:
-            for table in ["billing_customeraccess", *tables]:
+            for table in [*dependents, *tables]:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608
 
 

@@ -33,4 +33,4 @@ with sync_playwright() as playwright:
         page.screenshot(path=OUT / f"dashboard-{name}-top.png")
         context.close()
     browser.close()
-print(f"written to {OUT}")
+sys.stdout.write(f"written to {OUT}\n")
