@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Case, F, Max, Subquery, Sum, Value, When, Window
 from django.db.models.functions import RowNumber, TruncDate
+from django.utils.translation import gettext_lazy
 
 from billing.models import Account, Customer, Fuel, IntervalRead, MeterType, UsageValue
 from insights.calculations import DailyUse, Period, periods_visible
@@ -30,6 +31,11 @@ PERIODS_SHOWN = 25
 DAILY_DAYS = 30
 
 UNITS = {Fuel.ELECTRIC: "kWh", Fuel.GAS: "therms", Fuel.WATER: "gal"}
+FUEL_LABELS = {
+    Fuel.ELECTRIC: gettext_lazy("Electric"),
+    Fuel.GAS: gettext_lazy("Gas"),
+    Fuel.WATER: gettext_lazy("Water"),
+}
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ class Service:
 
     @property
     def fuel_label(self) -> str:
-        return self.account.service_point.get_fuel_display()
+        return str(FUEL_LABELS.get(self.fuel, self.account.service_point.get_fuel_display()))
 
     @property
     def unit(self) -> str:

@@ -257,3 +257,15 @@ def test_the_dashboard_has_no_inline_script_or_style(client, home):
     # plotly's own stylesheet is linked so plotly.js does not inject one.
     assert 'id="plotly.js-style-global" class="no-inline-styles"' in text
     assert "cdn" not in text.lower()
+
+
+def test_the_dashboard_speaks_spanish_when_the_profile_says_so(client, home):
+    home.user.language = "es"
+    home.user.save()
+    client.force_login(home.user)
+    response = client.get(reverse("home"))
+    assert '<html lang="es">' in response.text
+    assert "Sus últimas facturas" in response.text
+    assert "Cómo se compara con viviendas similares" in response.text
+    usage = response.context["dashboard"].fuels[0].usage
+    assert usage.title == "Consumo de Electricidad por factura, últimos 24 meses"
