@@ -40,3 +40,10 @@ def test_homes_page_lists_each_home_with_the_role(client):
     text = client.get(reverse("billing:homes")).text
     assert home.customer.premise.street_address in text
     assert "Account holder" in text
+
+
+def test_linking_pages_speak_spanish(client):
+    client.force_login(UserFactory(language="es"))
+    text = client.get(reverse("billing:claim")).text
+    assert "Conecte su cuenta de servicios" in text
+    assert "Código postal del servicio" in text
