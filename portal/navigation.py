@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 NAV_ITEMS: list[tuple[str, str, str]] = [
     ("home", _("Home"), "all"),
     ("notifications:preferences", _("Notifications"), "customer"),
+    ("billing:homes", _("Your homes"), "customer"),
 ]
 
 

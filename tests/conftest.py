@@ -26,6 +26,14 @@ def user(db):
 
 
 @pytest.fixture
+def home(db):
+    """A dual-fuel home with a smart meter and a previous occupant (tests/homes.py)."""
+    from tests.homes import home_build
+
+    return home_build()
+
+
+@pytest.fixture
 def superuser(db):
     return StaffUserFactory(is_superuser=True)
 

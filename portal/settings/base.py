@@ -105,6 +105,7 @@ LOCAL_APPS = [
     "users",
     "billing",
     "notifications",
+    "insights",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -137,6 +138,10 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+# Passwordless sign-in by a code sent by e-mail (issue 4).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Password reset by a code as well, so no reset link sits in a mailbox.
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -165,6 +170,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "users.middleware.UserLanguageMiddleware",
+    "users.middleware.StaffMFARequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -263,10 +270,17 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic dispatchers; each picks due work from the database.
+from celery.schedules import crontab  # noqa: E402
+
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "portal.worker_heartbeat", "schedule": 60.0},
     # Deferred texts/calls (quiet hours), retry backoff, lost or stuck sends.
     "notifications-dispatch-due": {"task": "notifications.dispatch_due", "schedule": 30.0},
+    # Neighbor comparisons are precomputed nightly, never per page view.
+    "insights-neighbor-comparisons": {
+        "task": "insights.neighbor_comparisons_refresh",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 # A task whose worker died is redelivered after this many seconds (Redis).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -292,6 +306,15 @@ SPECTACULAR_SETTINGS = {
 }
 
 PHONENUMBER_DEFAULT_REGION = "US"
+
+# INSIGHTS (issue 4)
+# ------------------------------------------------------------------------------
+# Dotted paths to callables (request, customer) -> HTML or None, shown at the
+# top of the dashboard, e.g. "rebates.banners.peak_event_banner".
+INSIGHTS_DASHBOARD_BANNERS: list[str] = []
+# The dashboard's HTML is cached per customer, language and data version
+# (invalidated by any new bill, read or comparison); 0 turns the cache off.
+INSIGHTS_DASHBOARD_CACHE_SECONDS = env.int("INSIGHTS_DASHBOARD_CACHE_SECONDS", default=6 * 60 * 60)
 
 # SECURITY
 # ------------------------------------------------------------------------------

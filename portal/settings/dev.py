@@ -12,3 +12,5 @@ NOTIFICATION_CHANNELS = {
     alias: {"BACKEND": "notifications.channels.console.ConsoleChannel"}
     for alias in ("email", "sms", "voice", "push")
 }
+# Passkeys and security keys on http://127.0.0.1 during development only.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG

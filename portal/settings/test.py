@@ -34,3 +34,5 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": 1,
     "unacked_restore_throttle": 1,
 }
+# Tests inspect the built dashboard; tests/insights/test_cache.py turns the cache on.
+INSIGHTS_DASHBOARD_CACHE_SECONDS = 0

@@ -1,14 +1,17 @@
 from tests.factories.billing import (
     AccountFactory,
+    ClaimAttemptFactory,
     CustomerAccessFactory,
     CustomerFactory,
     EligibilityHoldFactory,
+    HouseholdInvitationFactory,
     IntervalReadFactory,
     PremiseFactory,
     RateCodeFactory,
     ServicePointFactory,
     UsageValueFactory,
 )
+from tests.factories.insights import NeighborComparisonFactory
 from tests.factories.notifications import (
     ChannelOptOutFactory,
     ContactPointFactory,
@@ -23,15 +26,18 @@ from tests.factories.users import StaffUserFactory, UserFactory
 __all__ = [
     "AccountFactory",
     "ChannelOptOutFactory",
+    "ClaimAttemptFactory",
     "ContactPointFactory",
     "CustomerAccessFactory",
     "CustomerFactory",
     "DeliveryAttemptFactory",
     "EligibilityHoldFactory",
+    "HouseholdInvitationFactory",
     "InboundMessageFactory",
     "IntervalReadFactory",
     "MessageFactory",
     "MessageTemplateFactory",
+    "NeighborComparisonFactory",
     "PremiseFactory",
     "RateCodeFactory",
     "ServicePointFactory",
