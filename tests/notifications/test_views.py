@@ -23,6 +23,7 @@ def customer_client(client):
     ).customer
     CustomerAccessFactory(user=user, customer=customer)
     client.force_login(user)
+    client.user = user
     client.customer = customer
     client.key = f"customer:{customer.pk}"
     return client
@@ -198,8 +199,9 @@ def test_notifications_is_in_the_navigation_for_customers(customer_client):
 
 
 def test_the_page_is_translated_to_spanish(customer_client):
-    response = customer_client.get(
-        reverse("notifications:preferences"), headers={"accept-language": "es"}
-    )
+    # A signed-in customer sees the language of their profile.
+    customer_client.user.language = "es"
+    customer_client.user.save()
+    response = customer_client.get(reverse("notifications:preferences"))
     assert "Cómo nos comunicamos con usted" in response.text
     assert "Alertas de eventos de Reembolso en Horas Pico" in response.text
