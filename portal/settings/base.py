@@ -104,6 +104,9 @@ LOCAL_APPS = [
     "portal",
     "users",
     "billing",
+    "segments",
+    "catalog",
+    "enrollment",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -264,6 +267,23 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic dispatchers; each picks due work from the database.
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "portal.worker_heartbeat", "schedule": 60.0},
+}
+
+# PROGRAM CATALOG AND ENROLLMENT (docs/catalog-and-enrollment.md)
+# ------------------------------------------------------------------------------
+# Product kind -> fulfilment handler (dotted path, loaded lazily). The Peak
+# Time Rebate's handler lives in rebates: "ptr": "rebates.fulfilment.PtrFulfilment".
+ENROLLMENT_FULFILMENT_HANDLERS = {
+    "generic": "enrollment.fulfilment.GenericFulfilment",
+    "rate_change": "enrollment.fulfilment.RateChangeFulfilment",
+    "paperless_billing": "enrollment.fulfilment.InstantServiceFulfilment",
+    "autopay": "enrollment.fulfilment.InstantServiceFulfilment",
+}
+# Absolute links in customer notices (e.g. https://portal.example.com).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
+CELERY_BEAT_SCHEDULE["segments-refresh-nightly"] = {
+    "task": "segments.refresh_all",
+    "schedule": 24 * 60 * 60.0,
 }
 
 # REST FRAMEWORK
