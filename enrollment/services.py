@@ -178,7 +178,12 @@ def cart_merge(*, source: Cart, user) -> list[str]:
     if target is None:
         source.user, source.token = user, ""
         source.save(update_fields=["user", "token", "updated_at"])
-        return []
+        if not incoming:
+            return []
+        return [
+            _("The programs you chose are now saved to your account: %(items)s.")
+            % {"items": ", ".join(str(line.item) for line in incoming)}
+        ]
     notes: list[str] = []
     existing = cart_lines(cart=target)
     existing_keys = {line.key for line in existing}

@@ -14,26 +14,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import (
-    Case,
-    DecimalField,
-    Exists,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import (
-    Cast,
-    Coalesce,
-    ExtractHour,
-    ExtractIsoWeekDay,
-    ExtractMonth,
-)
-from django.db.models.lookups import GreaterThan
+from django.db.models import Case, F, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, ExtractMonth
 from django.utils import timezone
 
 from billing.models import Account, Customer, Fuel, IntervalRead, UsageUnit, UsageValue
@@ -61,9 +43,10 @@ def segment_customers(*, segment: Segment) -> QuerySet[Customer]:
 def segment_refresh(*, segment: Segment) -> int:
     """Recompute one segment's members set-based; return the member count."""
     now = timezone.now()
-    matching = segment_customers(segment=segment).values("pk")
+    matching = segment_customers(segment=segment)
     if not segment.is_active:
-        matching = Customer.objects.none().values("pk")
+        matching = Customer.objects.none()
+    matching = matching.values(member_id=F("pk"))
     SegmentMembership.objects.filter(segment=segment).exclude(
         customer_id__in=Subquery(matching)
     ).delete()
@@ -72,9 +55,9 @@ def segment_refresh(*, segment: Segment) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (segment_id, customer_id, computed_at) "  # noqa: S608
-            f"SELECT %s, m.id, %s FROM ({sql}) m "
+            f"SELECT %s, m.member_id, %s FROM ({sql}) m "
             f"WHERE NOT EXISTS (SELECT 1 FROM {table} x "
-            f"WHERE x.segment_id = %s AND x.customer_id = m.id)",
+            f"WHERE x.segment_id = %s AND x.customer_id = m.member_id)",
             [segment.pk, now, *params, segment.pk],
         )
     count = SegmentMembership.objects.filter(segment=segment).count()
@@ -91,14 +74,19 @@ def segments_refresh_all(*, refresh_usage: bool = True) -> dict[str, int]:
 
 
 @transaction.atomic
-def customer_profiles_refresh_usage(*, as_of: date | None = None) -> int:
-    """Compute yearly kWh and summer peak share for every customer (set-based).
+def customer_profiles_refresh_usage(*, as_of: date | None = None, batch_size: int = 2000) -> int:
+    """Compute yearly kWh and summer peak share for every customer.
 
     Yearly kWh: electric billing periods that ended in the last 365 days on
     service points where the customer has an active account. Summer peak
     share: of the electricity read by AMI in June–September of the last 365
     days, the share used on weekdays 2–7 p.m. in the utility's time zone;
-    null without summer reads. Creates missing profiles first.
+    null without summer reads.
+
+    The database aggregates per service point in one pass over the reads
+    (one grouped query each for bills and reads); the per-customer sums are
+    written back in batches. Creates missing profiles first (one INSERT …
+    SELECT).
     """
     as_of = as_of or timezone.localdate()
     now = timezone.now()
@@ -112,59 +100,74 @@ def customer_profiles_refresh_usage(*, as_of: date | None = None) -> int:
             f"WHERE NOT EXISTS (SELECT 1 FROM {profile_table} p WHERE p.customer_id = c.id)",
             [False, False, False, False, now, now],
         )
-    total_field = DecimalField(max_digits=16, decimal_places=4)
-    customer_points = Account.objects.active().filter(
-        customer=OuterRef(OuterRef("customer_id")), service_point=OuterRef("service_point")
-    )
-    yearly = (
+    yearly_by_sp = dict(
         UsageValue.objects.filter(
-            Exists(customer_points),
             service_point__fuel=Fuel.ELECTRIC,
             unit=UsageUnit.KWH,
             date_to__gt=as_of - timedelta(days=365),
             date_to__lte=as_of,
         )
         .order_by()
-        .values("unit")
+        .values("service_point_id")
         .annotate(total=Sum("usage_value"))
-        .values("total")[:1]
+        .values_list("service_point_id", "total")
     )
     tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     start = datetime.combine(as_of - timedelta(days=365), time.min, tzinfo=tz)
-    summer_reads = (
-        IntervalRead.objects.filter(
-            Exists(customer_points), service_point__fuel=Fuel.ELECTRIC, interval_end__gte=start
+    peak = Q(hour__in=list(PEAK_HOURS), weekday__lte=5)
+    summer_by_sp = {
+        row["service_point_id"]: (row["summer"], row["peak"])
+        for row in IntervalRead.objects.filter(
+            service_point__fuel=Fuel.ELECTRIC, interval_end__gte=start
         )
-        .annotate(month=ExtractMonth("interval_end", tzinfo=tz))
+        .annotate(
+            month=ExtractMonth("interval_end", tzinfo=tz),
+            hour=ExtractHour("interval_end", tzinfo=tz),
+            weekday=ExtractIsoWeekDay("interval_end", tzinfo=tz),
+        )
         .filter(month__in=SUMMER_MONTHS)
         .order_by()
-    )
-    peak_reads = summer_reads.annotate(
-        hour=ExtractHour("interval_end", tzinfo=tz),
-        weekday=ExtractIsoWeekDay("interval_end", tzinfo=tz),
-    ).filter(hour__in=list(PEAK_HOURS), weekday__lte=5)
-
-    def total(reads):
-        return Subquery(
-            reads.values("service_point__fuel").annotate(t=Sum("value")).values("t")[:1],
-            output_field=total_field,
+        .values("service_point_id")
+        .annotate(
+            summer=Sum("value"),
+            peak=Sum(Case(When(peak, then="value"), default=Value(Decimal(0)))),
         )
+    }
+    per_customer: dict[int, list] = {}
+    accounts = Account.objects.active().filter(service_point__fuel=Fuel.ELECTRIC)
+    for customer_id, sp_id in accounts.values_list("customer_id", "service_point_id"):
+        totals = per_customer.setdefault(customer_id, [None, Decimal(0), Decimal(0)])
+        if sp_id in yearly_by_sp:
+            totals[0] = (totals[0] or Decimal(0)) + Decimal(yearly_by_sp[sp_id])
+        if sp_id in summer_by_sp:
+            summer, peak_total = summer_by_sp[sp_id]
+            totals[1] += Decimal(summer or 0)
+            totals[2] += Decimal(peak_total or 0)
+    batch: list[CustomerProfile] = []
+    updated = 0
+    for customer_id in Customer.objects.values_list("pk", flat=True).iterator():
+        yearly, summer, peak_total = per_customer.get(customer_id, [None, Decimal(0), Decimal(0)])
+        share = (peak_total / summer).quantize(Decimal("0.0001")) if summer > 0 else None
+        batch.append(
+            CustomerProfile(
+                customer_id=customer_id,
+                yearly_kwh=yearly.quantize(Decimal("0.1")) if yearly is not None else None,
+                summer_peak_share=share,
+                usage_computed_at=now,
+            )
+        )
+        if len(batch) >= batch_size:
+            updated += _profiles_write(batch)
+            batch = []
+    return updated + _profiles_write(batch)
 
-    summer = total(summer_reads)
-    peak = Coalesce(total(peak_reads), Value(Decimal(0)), output_field=total_field)
-    return CustomerProfile.objects.update(
-        yearly_kwh=Subquery(yearly, output_field=total_field),
-        summer_peak_share=Case(
-            When(GreaterThan(summer, Decimal(0)), then=Cast(peak / summer, share_field())),
-            default=Value(None),
-            output_field=share_field(),
-        ),
-        usage_computed_at=now,
+
+def _profiles_write(batch: list[CustomerProfile]) -> int:
+    if not batch:
+        return 0
+    return CustomerProfile.objects.bulk_update(
+        batch, ["yearly_kwh", "summer_peak_share", "usage_computed_at"]
     )
-
-
-def share_field() -> DecimalField:
-    return DecimalField(max_digits=5, decimal_places=4)
 
 
 @transaction.atomic
