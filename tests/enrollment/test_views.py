@@ -31,7 +31,7 @@ def test_anonymous_visitor_fills_a_cart_then_checkout_asks_for_a_login(client):
 
 
 def test_login_merges_the_anonymous_cart_with_a_visible_note(client):
-    user, customer = customer_with_login()
+    user, _customer = customer_with_login()
     saved = Cart.objects.create(user=user)
     saved.lines.create(product=ProductFactory(name="Budget billing"))
     _add(client, ProductFactory(name="Green Power"))
@@ -49,7 +49,7 @@ def test_login_merges_the_anonymous_cart_with_a_visible_note(client):
 
 
 def test_checkout_shows_eligibility_and_reasons_and_places_the_order(client):
-    user, customer = customer_with_login(meter_type="amr")
+    user, _customer = customer_with_login(meter_type="amr")
     ok = ProductFactory(name="Paperless")
     needs_ami = ProductFactory(name="Peak rebates")
     EligibilityRuleFactory(product=needs_ami, rule_type="has_ami_meter")
@@ -83,7 +83,7 @@ def test_checkout_shows_eligibility_and_reasons_and_places_the_order(client):
 
 
 def test_customer_follows_status_and_leaves_a_program(client):
-    user, customer = customer_with_login()
+    user, _customer = customer_with_login()
     client.force_login(user)
     _add(client, ProductFactory(name="Green Power"))
     client.post(reverse("enrollment:checkout"), {"action": "place", "terms_accepted": "on"})
@@ -117,7 +117,7 @@ def test_commercial_customer_sees_commercial_offers_only(client):
 
 @pytest.fixture
 def two_customers():
-    alice, alice_customer = customer_with_login()
+    alice, _alice_customer = customer_with_login()
     bob, _ = customer_with_login()
     product = ProductFactory()
     alice_client, bob_client = Client(), Client()
@@ -143,7 +143,7 @@ def test_another_login_cannot_leave_someone_elses_enrolment(two_customers):
 
 
 def test_another_login_cannot_remove_lines_from_someone_elses_cart(two_customers):
-    alice, bob, _line = two_customers
+    _alice, bob, _line = two_customers
     cart_line = Cart.objects.get(status="open").lines.get()
     response = bob.post(reverse("enrollment:cart-line-remove", args=[cart_line.pk]))
     assert response.status_code == 404
