@@ -43,23 +43,23 @@ def segment_customers(*, segment: Segment) -> QuerySet[Customer]:
 def segment_refresh(*, segment: Segment) -> int:
     """Recompute one segment's members set-based; return the member count."""
     now = timezone.now()
-    matching = segment_customers(segment=segment)
-    if not segment.is_active:
-        matching = Customer.objects.none()
-    matching = matching.values(member_id=F("pk"))
-    SegmentMembership.objects.filter(segment=segment).exclude(
-        customer_id__in=Subquery(matching)
-    ).delete()
-    sql, params = matching.query.sql_with_params()
-    table = SegmentMembership._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (segment_id, customer_id, computed_at) "  # noqa: S608
-            f"SELECT %s, m.member_id, %s FROM ({sql}) m "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {table} x "
-            f"WHERE x.segment_id = %s AND x.customer_id = m.member_id)",
-            [segment.pk, now, *params, segment.pk],
-        )
+    if not segment.is_active or not segment.conditions.exists():
+        SegmentMembership.objects.filter(segment=segment).delete()
+    else:
+        matching = segment_customers(segment=segment).values(member_id=F("pk"))
+        SegmentMembership.objects.filter(segment=segment).exclude(
+            customer_id__in=Subquery(matching)
+        ).delete()
+        sql, params = matching.query.sql_with_params()
+        table = SegmentMembership._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (segment_id, customer_id, computed_at) "  # noqa: S608
+                f"SELECT %s, m.member_id, %s FROM ({sql}) m "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} x "
+                f"WHERE x.segment_id = %s AND x.customer_id = m.member_id)",
+                [segment.pk, now, *params, segment.pk],
+            )
     count = SegmentMembership.objects.filter(segment=segment).count()
     Segment.objects.filter(pk=segment.pk).update(member_count=count, refreshed_at=now)
     segment.member_count, segment.refreshed_at = count, now

@@ -1,15 +1,17 @@
+import itertools
+
 from enrollment import workflow
 from enrollment.models import Status
 
 
 def test_every_status_is_in_the_table_and_terminal_statuses_have_no_exit():
     assert set(workflow.TRANSITIONS) == set(Status.values)
-    assert workflow.TERMINAL == {Status.REJECTED, Status.CANCELLED, Status.WITHDRAWN}
+    assert {Status.REJECTED, Status.CANCELLED, Status.WITHDRAWN} == workflow.TERMINAL
 
 
 def test_the_happy_path_is_open_to_staff_only():
     path = [Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.ACTIVE]
-    for a, b in zip(path, path[1:], strict=False):
+    for a, b in itertools.pairwise(path):
         assert workflow.transition_allowed(from_status=a, to_status=b, actor=workflow.STAFF)
         assert not workflow.transition_allowed(from_status=a, to_status=b, actor=workflow.CUSTOMER)
 
