@@ -25,3 +25,5 @@ def test_seed_demo_catalog_builds_a_shop_and_is_idempotent(capsys):
     assert (Product.objects.count(), Bundle.objects.count(), Segment.objects.count()) == counts
     assert Enrollment.objects.count() == enrollments
     assert "Demo catalog ready" in capsys.readouterr().out
+    call_command("seed_demo_catalog", "--if-empty")
+    assert "already present" in capsys.readouterr().out

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from catalog.demo import demo_catalog_seed
+from catalog.models import Product
 from enrollment.demo import demo_enrollments_seed, demo_profiles_seed
 from segments.services import segments_refresh_all
 
@@ -16,8 +17,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-enrollments", action="store_true", help="Catalog and segments only."
         )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing (successfully) if the catalog already has programs.",
+        )
 
     def handle(self, *args, **options):
+        if options["if_empty"] and Product.objects.exists():
+            self.stdout.write("Demo catalog already present; nothing to do.")
+            return
         counts = demo_catalog_seed()
         self.stdout.write(
             f"Catalog: {counts['products']} programs and rates, {counts['bundles']} bundles, "
