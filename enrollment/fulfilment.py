@@ -19,8 +19,11 @@ A handler is any object with these methods (all optional but ``start``)::
         def activated(self, request: FulfilmentRequest) -> None: ...
         def ended(self, request: FulfilmentRequest) -> None: ...
 
-Handlers run inside the order's transaction: raising ``FulfilmentError``
-rejects that line with the error's message shown to the customer.
+Handlers run inside the order's transaction: raising ``FulfilmentError`` (or
+Django's ``ValidationError``, for handlers in apps that must not import
+enrollment) rejects that line with the message shown to the customer. The
+outcome may be any object with ``activate``, ``review``, ``reference`` and
+``note`` attributes.
 """
 
 from __future__ import annotations

@@ -343,15 +343,22 @@ def _enrollment_create(*, order: Order, product: Product, bundle, user, at) -> E
             outcome = FulfilmentOutcome(review=True, note=f"No handler for kind {product.kind!r}")
         else:
             outcome = handler.start(_fulfilment_request(enrollment, user))
-    except FulfilmentError as exc:
+    except (FulfilmentError, ValidationError) as exc:
+        # A handler in a lower app (rebates) cannot import FulfilmentError
+        # and raises Django's ValidationError instead.
+        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         enrollment_transition(
-            enrollment=enrollment, to_status=Status.REJECTED, actor=workflow.SYSTEM, note=str(exc)
+            enrollment=enrollment, to_status=Status.REJECTED, actor=workflow.SYSTEM, note=message
         )
         return enrollment
-    if outcome.reference:
-        enrollment.external_reference = outcome.reference[:64]
+    # Duck-typed: lower apps return any object with these attributes.
+    reference = str(getattr(outcome, "reference", "") or "")
+    if reference:
+        enrollment.external_reference = reference[:64]
         enrollment.save(update_fields=["external_reference", "updated_at"])
-    needs_staff = outcome.review or product.fulfilment != Fulfilment.INSTANT
+    review = bool(getattr(outcome, "review", False))
+    activate = bool(getattr(outcome, "activate", False))
+    needs_staff = review or product.fulfilment != Fulfilment.INSTANT
     if needs_staff:
         kind = (
             ServiceOrderKind.FIELD
@@ -362,9 +369,9 @@ def _enrollment_create(*, order: Order, product: Product, bundle, user, at) -> E
             number=_unique_number("WO" if kind == ServiceOrderKind.FIELD else "SO", ServiceOrder),
             enrollment=enrollment,
             kind=kind,
-            notes=outcome.note,
+            notes=str(getattr(outcome, "note", "") or ""),
         )
-    elif outcome.activate:
+    elif activate:
         enrollment_transition(
             enrollment=enrollment,
             to_status=Status.ACTIVE,

@@ -98,3 +98,31 @@ def test_rate_change_always_goes_to_staff_with_the_rate_noted():
     line = _order(product).enrollments.get()
     assert line.status == Status.SUBMITTED
     assert line.service_order.notes == "Switch to rate RES-TOU"
+
+
+def test_a_handler_in_a_lower_app_may_return_any_object_and_raise_validation_error():
+    from types import SimpleNamespace
+
+    from django.core.exceptions import ValidationError
+
+    class LowerAppHandler:
+        def __init__(self, fail):
+            self.fail = fail
+
+        def start(self, request):
+            if self.fail:
+                raise ValidationError("This address is outside the program area.")
+            return SimpleNamespace(activate=True, review=False, reference=77, note="")
+
+    register_fulfilment("ptr", LowerAppHandler(fail=False))
+    try:
+        ok = _order(ProductFactory(kind="ptr")).enrollments.get()
+        register_fulfilment("ptr", LowerAppHandler(fail=True))
+        refused = _order(ProductFactory(kind="ptr")).enrollments.get()
+    finally:
+        unregister_fulfilment("ptr")
+    assert ok.status == Status.ACTIVE
+    assert ok.external_reference == "77"
+    refused.refresh_from_db()
+    assert refused.status == Status.REJECTED
+    assert refused.history.last().note == "This address is outside the program area."
