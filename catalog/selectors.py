@@ -162,7 +162,9 @@ def bundle_verdict(bundle: Bundle, facts: CustomerFacts) -> Verdict:
     for item in bundle.items.all():
         verdict = product_verdict(item.product, facts)
         for reason in verdict.reasons:
-            reasons.append(f"{item.product.name}: {reason}")
+            # The bundle's own rule often repeats its programs' rule: say it once.
+            if reason not in reasons:
+                reasons.append(f"{item.product.name}: {reason}")
     if not reasons:
         return Verdict.ok()
     return Verdict(False, tuple(reasons), any_of=own.any_of and len(reasons) == len(own.reasons))

@@ -110,3 +110,14 @@ def test_bundle_eligibility_includes_each_program(client):
     client.force_login(user)
     page = client.get(bundle.get_absolute_url())
     assert "Peak rebates: It needs a smart meter at this address." in page.text
+
+
+def test_a_bundle_reason_shared_with_its_programs_is_said_once(client):
+    user, _customer = customer_with_login(meter_type="amr")
+    needs_ami = ProductFactory(name="Peak rebates")
+    EligibilityRuleFactory(product=needs_ami, rule_type="has_ami_meter")
+    bundle = BundleFactory(products=[needs_ami])
+    EligibilityRuleFactory(product=None, bundle=bundle, rule_type="has_ami_meter")
+    client.force_login(user)
+    verdict = client.get(bundle.get_absolute_url()).context["entry"].verdict
+    assert verdict.reasons == ("It needs a smart meter at this address.",)
