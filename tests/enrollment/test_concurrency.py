@@ -8,6 +8,7 @@ from django.db import close_old_connections, connection
 
 from enrollment.models import Cart, CartLine, Enrollment, Order
 from enrollment.services import order_place
+from tests.conftest import require_postgresql
 from tests.factories import CustomerAccessFactory, ProductFactory
 from tests.factories.enrollment import customer_with_login
 
@@ -16,8 +17,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks and concurrent transactions need PostgreSQL")
+    require_postgresql("row locks and concurrent transactions")
 
 
 def _race(calls):
