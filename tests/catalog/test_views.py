@@ -121,3 +121,13 @@ def test_a_bundle_reason_shared_with_its_programs_is_said_once(client):
     client.force_login(user)
     verdict = client.get(bundle.get_absolute_url()).context["entry"].verdict
     assert verdict.reasons == ("It needs a smart meter at this address.",)
+
+
+def test_the_catalog_speaks_spanish(client):
+    from django.conf import settings
+
+    ProductFactory(name="Paperless")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    page = client.get(reverse("catalog:index"))
+    assert "Agregar al carrito" in page.text
+    assert "Inicie sesión para ver si califica" in page.text
