@@ -66,6 +66,10 @@ def order_notice(*, order) -> Notice:
                 for line in lines
             ],
             "line_count": len(lines),
+            # One line of text for the notifications app's templates.
+            "items": "; ".join(
+                f"{line.product.name} ({line.get_status_display()})" for line in lines
+            ),
             "order_url": _portal_url(order.get_absolute_url()),
             "subject": _("Order %(number)s received") % {"number": order.number},
         }
@@ -93,6 +97,7 @@ def status_notice(*, change) -> Notice:
             "program": enrollment.product.name,
             "from_status": str(labels.get(change.from_status, "")),
             "to_status": str(labels[change.to_status]),
+            "status": str(labels[change.to_status]),
             "status_code": change.to_status,
             "changed_at": _local(change.at),
             "note": change.note,

@@ -26,9 +26,10 @@ def test_order_notice_addresses_the_customer_in_their_language(order):
     assert notice.idempotency_key == f"enrollment-order:{order.number}"
     assert notice.context["order_number"] == order.number
     assert notice.context["lines"] == [
-        {"program": "Green Power", "status": "Submitted", "needs_staff": True}
+        {"program": "Green Power", "status": "Enviado", "needs_staff": True}
     ]
     assert notice.context["account"].startswith("•••")
+    assert notice.context["items"] == "Green Power (Enviado)"
     assert notice.context["order_url"].endswith(order.get_absolute_url())
 
 
@@ -41,6 +42,7 @@ def test_status_notice_is_one_per_change(order):
     assert notice.topic == "enrollment.status"
     assert notice.idempotency_key == f"enrollment-status:{change.pk}"
     assert notice.context["status_code"] == "under_review"
+    assert notice.context["status"] == "En revisión"
     assert notice.context["note"] == "We are on it"
     assert notice.context["program"] == "Green Power"
 
