@@ -104,6 +104,8 @@ def test_anonymous_cart_to_a_tracked_order(live_server, browser_page, shop):
     check_page(page, "2-product")
     action(page, "Add to cart", "Time-of-Use Rate").click()
     page.goto(f"{base}/programs/?q=bundle")
+    page.get_by_role("link", name="Digital Account Bundle", exact=True).click()
+    check_page(page, "2b-bundle")
     action(page, "Add bundle", "Digital Account Bundle").click()
     page.goto(f"{base}/cart/")
     check_page(page, "3-cart")
@@ -148,3 +150,10 @@ def test_anonymous_cart_to_a_tracked_order(live_server, browser_page, shop):
     page.goto(f"{base}/my-programs/")
     assert page.get_by_text(number).is_visible()
     check_page(page, "6-my-programs")
+
+    # The home profile that segments read.
+    page.goto(f"{base}/home-profile/")
+    page.get_by_label("I have an electric vehicle").check()
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Your home profile is saved.").is_visible()
+    check_page(page, "7-home-profile")

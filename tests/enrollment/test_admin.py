@@ -76,9 +76,9 @@ def test_bulk_actions_move_every_selected_line_and_report_refusals(client):
         follow=True,
     )
     assert "3 enrolments moved." in response.text
-    assert {line.status for line in lines for line in [line.__class__.objects.get(pk=line.pk)]} == {
-        "active"
-    }
+    for line in lines:
+        line.refresh_from_db()
+    assert {line.status for line in lines} == {"active"}
     response = client.post(
         url,
         {"action": "move_to_approved", "_selected_action": [lines[0].pk]},
