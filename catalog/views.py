@@ -24,6 +24,7 @@ from catalog.selectors import (
     product_verdict,
 )
 from catalog.shopper import shopper_state
+from catalog.spots import CATALOG_TOP, spot_items
 
 
 @dataclass
@@ -89,6 +90,11 @@ def catalog_index(request: HttpRequest) -> HttpResponse:
             "facts": facts,
             "shopper": shopper,
             "search": search,
+            "spots": spot_items(
+                slot=CATALOG_TOP,
+                facts=facts,
+                context_product_ids=frozenset(shopper.cart_product_ids),
+            ),
         },
     )
 

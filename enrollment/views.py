@@ -19,6 +19,7 @@ from billing.selectors import (
 )
 from catalog.models import Bundle, Product
 from catalog.selectors import customer_facts
+from catalog.spots import CHECKOUT, ORDER_CONFIRMATION, spot_items
 from enrollment import workflow
 from enrollment.forms import CartAddForm, CheckoutForm, LeaveForm, PremiseForm
 from enrollment.recommendations import recommendations_for
@@ -146,6 +147,9 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "recommendations": recommendations,
             "premise_form": premise_form,
+            "spots": spot_items(
+                slot=CHECKOUT, facts=facts, context_product_ids=frozenset(review.product_ids)
+            ),
             "has_choice_of_premise": len(customers) > 1,
             "merge_notes": request.session.pop(SESSION_MERGE_NOTES, []),
         },
@@ -169,13 +173,22 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     lines = list(order.enrollments.all())
     for line in lines:
         line.exit_status = workflow.customer_exit_status(line.status)
+    placed = request.GET.get("placed") == "1"
+    spots = []
+    if placed:
+        spots = spot_items(
+            slot=ORDER_CONFIRMATION,
+            facts=customer_facts(customer=order.customer),
+            context_product_ids=frozenset(line.product_id for line in lines),
+        )
     return render(
         request,
         "enrollment/order_detail.html",
         {
             "order": order,
             "lines": lines,
-            "placed": request.GET.get("placed") == "1",
+            "placed": placed,
+            "spots": spots,
             "leave_form": LeaveForm(),
         },
     )

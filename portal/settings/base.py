@@ -107,6 +107,7 @@ LOCAL_APPS = [
     "segments",
     "catalog",
     "enrollment",
+    "promotions",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

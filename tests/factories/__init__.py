@@ -18,6 +18,7 @@ from tests.factories.catalog import (
     ProductRelationFactory,
 )
 from tests.factories.enrollment import EnrollmentFactory, OrderFactory, ServiceOrderFactory
+from tests.factories.promotions import PromotionFactory
 from tests.factories.segments import (
     CustomerProfileFactory,
     SegmentConditionFactory,
@@ -41,6 +42,7 @@ __all__ = [
     "PremiseFactory",
     "ProductFactory",
     "ProductRelationFactory",
+    "PromotionFactory",
     "RateCodeFactory",
     "SegmentConditionFactory",
     "SegmentFactory",

@@ -1,3 +1,5 @@
+from django.apps import apps
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from catalog.demo import demo_catalog_seed
@@ -35,6 +37,8 @@ class Command(BaseCommand):
         if not options["no_enrollments"]:
             self.stdout.write(f"Home profiles: {demo_profiles_seed():,}.")
             self.stdout.write(f"Demo enrolments created: {demo_enrollments_seed():,}.")
+        if apps.is_installed("promotions"):
+            call_command("seed_demo_promotions", stdout=self.stdout)
         for slug, members in segments_refresh_all().items():
             self.stdout.write(f"  segment {slug:<24} {members:>7,} members")
         self.stdout.write(self.style.SUCCESS("Demo catalog ready at /programs/."))
