@@ -219,7 +219,8 @@ def cart_merge(*, source: Cart, user) -> list[str]:
     for line in new_lines:
         notes.append(_("%(item)s was added from this visit.") % {"item": line.item})
         CartLine.objects.create(cart=target, product=line.product, bundle=line.bundle)
-    for line in (old for old in existing if old.pk is not None):
+    incoming_keys = {line.key for line in incoming}
+    for line in (old for old in existing if old.pk is not None and old.key not in incoming_keys):
         notes.append(_("%(item)s is still in your cart from before.") % {"item": line.item})
     source.lines.all().delete()
     source.status = CartStatus.MERGED

@@ -135,6 +135,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
     recommendations = recommendations_for(
         customer=customer, facts=facts, chosen_ids=review.product_ids
     )
+    spots = spot_items(
+        slot=CHECKOUT, facts=facts, context_product_ids=frozenset(review.product_ids)
+    )
+    promoted = {spot.product_id for spot in spots}
+    recommendations = [r for r in recommendations if r.product.pk not in promoted]
     premise_form = PremiseForm(initial={"customer": customer.pk}, customers=customers)
     return render(
         request,
@@ -147,9 +152,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "recommendations": recommendations,
             "premise_form": premise_form,
-            "spots": spot_items(
-                slot=CHECKOUT, facts=facts, context_product_ids=frozenset(review.product_ids)
-            ),
+            "spots": spots,
             "has_choice_of_premise": len(customers) > 1,
             "merge_notes": request.session.pop(SESSION_MERGE_NOTES, []),
         },

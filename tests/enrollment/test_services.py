@@ -144,6 +144,7 @@ def test_merge_combines_carts_new_choice_wins_and_every_change_is_noted():
     assert "Standard was removed from your saved cart" in text
     assert "TOU was added from this visit." in text
     assert "Budget billing is still in your cart from before." in text
+    assert "Paperless is still in your cart" not in text
     anonymous.refresh_from_db()
     assert anonymous.status == CartStatus.MERGED
     assert anonymous.lines.count() == 0
