@@ -38,7 +38,8 @@ class Notice:
 
 
 def _portal_url(path: str) -> str:
-    base = getattr(settings, "PORTAL_BASE_URL", "") or ""
+    # The notifications app's setting for absolute links in messages.
+    base = getattr(settings, "NOTIFICATIONS_BASE_URL", "") or ""
     return f"{base.rstrip('/')}{path}"
 
 

@@ -280,8 +280,6 @@ ENROLLMENT_FULFILMENT_HANDLERS = {
     "paperless_billing": "enrollment.fulfilment.InstantServiceFulfilment",
     "autopay": "enrollment.fulfilment.InstantServiceFulfilment",
 }
-# Absolute links in customer notices (e.g. https://portal.example.com).
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
 CELERY_BEAT_SCHEDULE["segments-refresh-nightly"] = {
     "task": "segments.refresh_all",
     "schedule": 24 * 60 * 60.0,
