@@ -20,6 +20,20 @@ from tests.factories.notifications import (
     MessageFactory,
     MessageTemplateFactory,
     TopicPreferenceFactory,
+from tests.factories.catalog import (
+    BundleAdditionFactory,
+    BundleFactory,
+    CategoryFactory,
+    EligibilityRuleFactory,
+    ProductFactory,
+    ProductRelationFactory,
+)
+from tests.factories.enrollment import EnrollmentFactory, OrderFactory, ServiceOrderFactory
+from tests.factories.promotions import PromotionFactory
+from tests.factories.segments import (
+    CustomerProfileFactory,
+    SegmentConditionFactory,
+    SegmentFactory,
 )
 from tests.factories.users import StaffUserFactory, UserFactory
 
@@ -38,8 +52,25 @@ __all__ = [
     "MessageFactory",
     "MessageTemplateFactory",
     "NeighborComparisonFactory",
+    "BundleAdditionFactory",
+    "BundleFactory",
+    "CategoryFactory",
+    "CustomerAccessFactory",
+    "CustomerFactory",
+    "CustomerProfileFactory",
+    "EligibilityHoldFactory",
+    "EligibilityRuleFactory",
+    "EnrollmentFactory",
+    "IntervalReadFactory",
+    "OrderFactory",
     "PremiseFactory",
+    "ProductFactory",
+    "ProductRelationFactory",
+    "PromotionFactory",
     "RateCodeFactory",
+    "SegmentConditionFactory",
+    "SegmentFactory",
+    "ServiceOrderFactory",
     "ServicePointFactory",
     "StaffUserFactory",
     "TopicPreferenceFactory",
