@@ -249,8 +249,8 @@ def test_order_page_queries_do_not_grow_with_the_order(client):
         counts[lines], response = _queries(client, order.get_absolute_url())
         assert len(response.context["lines"]) == lines
         counts[f"list{lines}"], _ = _queries(client, reverse("enrollment:order-list"))
-    assert counts[2] == counts[30] <= 10
-    assert counts["list2"] == counts["list30"] <= 10
+    assert counts[2] == counts[30] <= 12  # the header (premise switcher, cart) costs a few
+    assert counts["list2"] == counts["list30"] <= 12
 
 
 def test_checkout_page_queries_do_not_grow_with_the_cart(client):
