@@ -12,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 # (url name, label, shown to: "all" | "customer" | "anonymous")
 NAV_ITEMS: list[tuple[str, str, str]] = [
     ("home", _("Home"), "all"),
+    ("notifications:preferences", _("Notifications"), "customer"),
+    ("billing:homes", _("Your homes"), "customer"),
+    ("catalog:index", _("Programs"), "all"),
+    ("enrollment:order-list", _("My programs"), "customer"),
+    ("enrollment:cart", _("Cart"), "all"),
 ]
 
 

@@ -29,6 +29,7 @@ from billing.models import (
 )
 from billing.services import data_file_import
 from tests.billing.datafiles import billing_text, months, write
+from tests.conftest import require_postgresql
 from tests.integration.worker import ROOT, _database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -127,8 +128,7 @@ def _kill_when(predicate, path: Path, log: Path) -> ImportRun:
 
 
 def test_killing_an_import_while_it_reads_the_file_changes_nothing(tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("the kill test runs on PostgreSQL (CI's second pass)")
+    require_postgresql("killing an import mid-file is tested on PostgreSQL")
     RateCode.objects.create(code="RES-1")
     # Data already on file, including rows the big file would change.
     earlier = months(
@@ -160,8 +160,7 @@ def test_killing_an_import_while_it_reads_the_file_changes_nothing(tmp_path):
 
 
 def test_killing_an_import_while_it_applies_the_rules_changes_nothing(tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("the kill test runs on PostgreSQL (CI's second pass)")
+    require_postgresql("killing an import mid-file is tested on PostgreSQL")
     RateCode.objects.create(code="RES-1")
     before = _snapshot()
     big = _big_file(tmp_path / "opwr_pve_res_v1-19-0_full_20240102000000.tsv")

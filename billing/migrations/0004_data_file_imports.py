@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0002_eligibility_hold'),
+        ('billing', '0003_account_linking'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
