@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import DatabaseError, connections
 from django.db.utils import load_backend
 from django.utils import timezone
@@ -33,12 +34,14 @@ class RunProgress:
         total: int,
         callback: ProgressCallback | None = None,
         using: str = "default",
-        every_seconds: float = 1.0,
+        every_seconds: float | None = None,
     ):
         self.run_pk = run_pk
         self.total = total
         self.callback = callback
         self.using = using
+        if every_seconds is None:
+            every_seconds = getattr(settings, "BILLING_IMPORT_PROGRESS_SECONDS", 1.0)
         self.every = every_seconds
         self._last = 0.0
         self._side = None

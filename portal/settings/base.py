@@ -315,6 +315,8 @@ BILLING_IMPORT_MAX_REJECTED_SHARE = env.float("BILLING_IMPORT_MAX_REJECTED_SHARE
 BILLING_IMPORT_NEGATIVE_USAGE = env("BILLING_IMPORT_NEGATIVE_USAGE", default="never")
 # Row errors kept per import (the count of rejected rows is always exact).
 BILLING_IMPORT_MAX_STORED_ERRORS = env.int("BILLING_IMPORT_MAX_STORED_ERRORS", default=100_000)
+# How often a running import records its progress for the admin (PostgreSQL).
+BILLING_IMPORT_PROGRESS_SECONDS = env.float("BILLING_IMPORT_PROGRESS_SECONDS", default=1.0)
 
 # REST FRAMEWORK
 # ------------------------------------------------------------------------------

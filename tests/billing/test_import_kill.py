@@ -34,7 +34,7 @@ from tests.integration.worker import ROOT, _database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-SERVICE_POINTS = 5000
+SERVICE_POINTS = 10_000
 PERIODS = 30
 
 
@@ -92,6 +92,8 @@ def _kill_when(predicate, path: Path, log: Path) -> ImportRun:
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
         "DATABASE_URL": _database_url(),
         "DATABASE_POOL": "false",
+        # Record progress at every report (every 20,000 lines), not once a second.
+        "BILLING_IMPORT_PROGRESS_SECONDS": "0",
     }
     with log.open("w") as output:
         process = subprocess.Popen(  # noqa: S603
@@ -145,8 +147,11 @@ def test_killing_an_import_while_it_reads_the_file_changes_nothing(tmp_path):
     before = _snapshot()
     big = _big_file(tmp_path / "opwr_pve_res_v1-19-0_full_20240101000000.tsv")
 
+    size = big.stat().st_size
     killed = _kill_when(
-        lambda run: run.phase == "reading" and run.bytes_done > 0, big, tmp_path / "kill.log"
+        lambda run: run.phase == "reading" and 0 < run.bytes_done < size // 2,
+        big,
+        tmp_path / "kill.log",
     )
     assert killed.status == "running"  # the process died; the run never finished
     assert _snapshot() == before
