@@ -6,6 +6,7 @@ from billing.admin import (  # noqa: F401
     claims,
     customers,
     eligibility,
+    imports,
     interval_reads,
     service_points,
     usage,

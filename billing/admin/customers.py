@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from billing.admin.eligibility import eligibility_panel_html
 from billing.admin.filters import ActiveAccountFilter
 from billing.models import Account, Customer, CustomerAccess, Premise, RateCode, ServicePoint
 
@@ -114,10 +115,15 @@ class CustomerAdmin(admin.ModelAdmin):
     raw_id_fields = ["premise"]
     inlines = [AccountInline, CustomerAccessInline]
     show_full_result_count = False
+    readonly_fields = ["eligibility"]
 
     @admin.display(description=_("name"), ordering="last_name")
     def name(self, obj):
         return obj.name
+
+    @admin.display(description=_("eligibility"))
+    def eligibility(self, obj):
+        return eligibility_panel_html(obj)
 
 
 @admin.register(RateCode)

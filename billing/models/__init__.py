@@ -5,6 +5,7 @@ from billing.models.accounts import Account, RateCode
 from billing.models.claims import ClaimAttempt, ClaimMethod, ClaimOutcome, HouseholdInvitation
 from billing.models.customers import Customer, CustomerType
 from billing.models.eligibility import EligibilityHold, HoldReason, Purpose
+from billing.models.imports import ImportKind, ImportRowError, ImportRun, ImportStatus
 from billing.models.premises import DwellingType, HeatingFuel, Premise
 from billing.models.service_points import Fuel, MeterType, ServicePoint
 from billing.models.usage import EstimateFlag, IntervalRead, UsageUnit, UsageValue
@@ -25,6 +26,10 @@ __all__ = [
     "HeatingFuel",
     "HoldReason",
     "HouseholdInvitation",
+    "ImportKind",
+    "ImportRowError",
+    "ImportRun",
+    "ImportStatus",
     "IntervalRead",
     "MeterType",
     "Premise",

@@ -1,8 +1,10 @@
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from billing.periods import period_start
@@ -24,6 +26,38 @@ class UsageUnit(models.TextChoices):
     THERM = "therm", _("therms")
     CCF = "ccf", _("CCF")
     GALLON = "gal", _("gallons")
+
+
+class PeriodStart(Func):
+    """The first day of a billing period in SQL: date_to - duration + 1."""
+
+    output_field = models.DateField()
+
+    def __init__(self, date_to="date_to", duration="duration"):
+        super().__init__(F(date_to), F(duration))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        date_sql, date_params = compiler.compile(self.get_source_expressions()[0])
+        days_sql, days_params = compiler.compile(self.get_source_expressions()[1])
+        params = (*date_params, *days_params)
+        if connection.vendor == "sqlite":
+            return f"date({date_sql}, '-' || ({days_sql} - 1) || ' days')", params
+        return f"({date_sql} - ({days_sql} - 1))", params
+
+
+class UsageValueQuerySet(models.QuerySet):
+    def visible_to_account(self, account) -> models.QuerySet:
+        """The periods billed under `account`: on its service point, starting
+        on or after its active_date and (if closed) ending by its
+        inactive_date. A new occupant's account never shows the previous
+        occupant's usage (seed 002, "Never modify the active_date")."""
+        periods = self.filter(service_point_id=account.service_point_id).alias(
+            period_start=PeriodStart()
+        )
+        periods = periods.filter(period_start__gte=account.active_date)
+        if account.inactive_date is not None:
+            periods = periods.filter(date_to__lte=account.inactive_date)
+        return periods
 
 
 class UsageValue(TimeStampedModel):
@@ -48,6 +82,8 @@ class UsageValue(TimeStampedModel):
         _("estimate"), max_length=1, choices=EstimateFlag.choices, default=EstimateFlag.ESTIMATED
     )
     unit = models.CharField(_("unit"), max_length=8, choices=UsageUnit.choices)
+
+    objects = UsageValueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("usage value")
@@ -84,6 +120,25 @@ class UsageValue(TimeStampedModel):
         return self.is_estimate != EstimateFlag.ACTUAL
 
 
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+class IntervalReadQuerySet(models.QuerySet):
+    def visible_to_account(self, account) -> models.QuerySet:
+        """Reads of `account`'s service point that end within its tenure
+        (from its active_date to its inactive_date, local days)."""
+        reads = self.filter(
+            service_point_id=account.service_point_id,
+            interval_end__gt=_local_midnight(account.active_date),
+        )
+        if account.inactive_date is not None:
+            reads = reads.filter(
+                interval_end__lte=_local_midnight(account.inactive_date + timedelta(days=1))
+            )
+        return reads
+
+
 class IntervalRead(models.Model):
     """One AMI read. Built for hundreds of millions of rows on PostgreSQL.
 
@@ -104,6 +159,8 @@ class IntervalRead(models.Model):
     interval_minutes = models.PositiveSmallIntegerField(_("interval minutes"))
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=4)
     is_estimate = models.BooleanField(_("estimated"), default=False)
+
+    objects = IntervalReadQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("interval read")

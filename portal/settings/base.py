@@ -306,6 +306,18 @@ CELERY_BEAT_SCHEDULE["segments-refresh-nightly"] = {
     "schedule": 24 * 60 * 60.0,
 }
 
+# DATA FILE IMPORTS (billing; docs/data-files.md)
+# ------------------------------------------------------------------------------
+# A file with more than this share of rejected rows is rejected whole.
+BILLING_IMPORT_MAX_REJECTED_SHARE = env.float("BILLING_IMPORT_MAX_REJECTED_SHARE", default=0.01)
+# Negative usage (net metering): "never", "net_metering" (only on accounts whose
+# rate is flagged net metering) or "always".
+BILLING_IMPORT_NEGATIVE_USAGE = env("BILLING_IMPORT_NEGATIVE_USAGE", default="never")
+# Row errors kept per import (the count of rejected rows is always exact).
+BILLING_IMPORT_MAX_STORED_ERRORS = env.int("BILLING_IMPORT_MAX_STORED_ERRORS", default=100_000)
+# How often a running import records its progress for the admin (PostgreSQL).
+BILLING_IMPORT_PROGRESS_SECONDS = env.float("BILLING_IMPORT_PROGRESS_SECONDS", default=1.0)
+
 # REST FRAMEWORK
 # ------------------------------------------------------------------------------
 REST_FRAMEWORK = {

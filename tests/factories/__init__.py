@@ -5,6 +5,8 @@ from tests.factories.billing import (
     CustomerFactory,
     EligibilityHoldFactory,
     HouseholdInvitationFactory,
+    ImportRowErrorFactory,
+    ImportRunFactory,
     IntervalReadFactory,
     PremiseFactory,
     RateCodeFactory,

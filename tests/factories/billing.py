@@ -16,6 +16,8 @@ from billing.models import (
     EligibilityHold,
     Fuel,
     HouseholdInvitation,
+    ImportRowError,
+    ImportRun,
     IntervalRead,
     MeterType,
     Premise,
@@ -149,3 +151,33 @@ class HouseholdInvitationFactory(DjangoModelFactory):
     invited_by = factory.SubFactory("tests.factories.users.UserFactory")
     email = factory.Sequence(lambda n: f"member{n}@example.com")
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+
+
+class ImportRunFactory(DjangoModelFactory):
+    class Meta:
+        model = ImportRun
+
+    kind = "billing"
+    file_name = factory.Sequence(lambda n: f"opwr_pve_res_v1-19-0_full_2026010{n % 10}000000.tsv")
+    layout = "full"
+    checksum = factory.Sequence(lambda n: f"{n:064x}")
+    size_bytes = 2048
+    status = "succeeded"
+    rows_total = 24
+    created = 20
+    updated = 2
+    unchanged = 1
+    rejected = 1
+    started_at = datetime(2026, 1, 1, 8, tzinfo=UTC)
+    finished_at = datetime(2026, 1, 1, 8, 0, 3, tzinfo=UTC)
+
+
+class ImportRowErrorFactory(DjangoModelFactory):
+    class Meta:
+        model = ImportRowError
+
+    run = factory.SubFactory(ImportRunFactory)
+    line = factory.Sequence(lambda n: n + 2)
+    column = "usage_value"
+    value = "1,234"
+    reason = "usage_value must not contain commas (write 1234.5, not 1,234.5)"

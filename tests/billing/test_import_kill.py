@@ -1,0 +1,176 @@
+"""Kill an import mid-file: the database is exactly as before (PostgreSQL).
+
+The import runs as `manage.py import_billing` in a separate process against
+the (committed) test database; the test waits until it is inside the file,
+sends SIGKILL, and compares every table the import writes.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from billing.models import (
+    Account,
+    Customer,
+    EligibilityHold,
+    ImportRowError,
+    ImportRun,
+    Premise,
+    RateCode,
+    ServicePoint,
+    UsageValue,
+)
+from billing.services import data_file_import
+from tests.billing.datafiles import billing_text, months, write
+from tests.conftest import require_postgresql
+from tests.integration.worker import ROOT, _database_url
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+SERVICE_POINTS = 10_000
+PERIODS = 30
+
+
+def _big_file(path: Path) -> Path:
+    """SERVICE_POINTS x PERIODS rows, with customers, premises and accounts."""
+    header = billing_text([]).rstrip("\n")
+    first = date(2022, 1, 1)
+    ends = []
+    start = first
+    for _ in range(PERIODS):
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        ends.append((end.strftime("%Y%m%d"), (end - start).days + 1))
+        start = end + timedelta(days=1)
+    with path.open("w") as handle:
+        handle.write(header + "\n")
+        for n in range(SERVICE_POINTS):
+            entity = (
+                f"K{n}\tPK{n}\t\t\tAna\tLopez{n}\tana{n}@example.com\t\ten\tAK{n}\t20200101\t\t"
+                f"RES-1\t05\tSPK{n}\t{n}\tMain St\t\tSpringfield\tIL\t62701\t1500\t\t\t\t"
+                f"electric\tM{n}\tami"
+            )
+            for date_to, duration in ends:
+                handle.write(f"{entity}\t{date_to}\t{duration}\t{400 + n % 97}.5\t60.10\tA\tkWh\n")
+    return path
+
+
+def _snapshot():
+    return {
+        model.__name__: (
+            model.objects.count(),
+            sorted(model.objects.values_list("pk", flat=True))[:50],
+        )
+        for model in (
+            Premise,
+            Customer,
+            ServicePoint,
+            Account,
+            RateCode,
+            UsageValue,
+            EligibilityHold,
+            ImportRowError,
+        )
+    } | {"usage_sum": sorted(UsageValue.objects.values_list("usage_value", flat=True))}
+
+
+def _advisory_locks() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory'")
+        return cursor.fetchone()[0]
+
+
+def _kill_when(predicate, path: Path, log: Path) -> ImportRun:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "DATABASE_URL": _database_url(),
+        "DATABASE_POOL": "false",
+        # Record progress at every report (every 20,000 lines), not once a second.
+        "BILLING_IMPORT_PROGRESS_SECONDS": "0",
+    }
+    with log.open("w") as output:
+        process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", "import_billing", str(path), "--no-progress"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            run = None
+            while time.monotonic() < deadline and process.poll() is None:
+                run = ImportRun.objects.filter(file_name=path.name).first()
+                if run is not None and predicate(run):
+                    break
+                time.sleep(0.05)
+            assert process.poll() is None, f"the import ended before the kill:\n{log.read_text()}"
+            assert run is not None, log.read_text()
+            assert predicate(run), log.read_text()
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    assert process.returncode == -signal.SIGKILL
+    # The server ends the killed client's transaction and releases its lock.
+    deadline = time.monotonic() + 30
+    while _advisory_locks() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _advisory_locks() == 0
+    return ImportRun.objects.get(pk=run.pk)
+
+
+def test_killing_an_import_while_it_reads_the_file_changes_nothing(tmp_path):
+    require_postgresql("killing an import mid-file is tested on PostgreSQL")
+    RateCode.objects.create(code="RES-1")
+    # Data already on file, including rows the big file would change.
+    earlier = months(
+        date(2022, 1, 1),
+        3,
+        customer_id="K1",
+        premise_id="PK1",
+        account_id="AK1",
+        service_point_id="SPK1",
+        service_house_number="1",
+        service_street_name="Main St",
+    )
+    data_file_import(path=write(tmp_path, billing_text(earlier)), kind="billing")
+    before = _snapshot()
+    big = _big_file(tmp_path / "opwr_pve_res_v1-19-0_full_20240101000000.tsv")
+
+    size = big.stat().st_size
+    killed = _kill_when(
+        lambda run: run.phase == "reading" and 0 < run.bytes_done < size // 2,
+        big,
+        tmp_path / "kill.log",
+    )
+    assert killed.status == "running"  # the process died; the run never finished
+    assert _snapshot() == before
+
+    # The next import finds the dead run, marks it, and applies normally.
+    rerun = data_file_import(path=big, kind="billing")
+    assert rerun.status == "succeeded", rerun.message
+    assert (rerun.created, rerun.updated, rerun.rejected) == (SERVICE_POINTS * PERIODS - 3, 3, 0)
+    killed.refresh_from_db()
+    assert killed.status == "interrupted"
+
+
+def test_killing_an_import_while_it_applies_the_rules_changes_nothing(tmp_path):
+    require_postgresql("killing an import mid-file is tested on PostgreSQL")
+    RateCode.objects.create(code="RES-1")
+    before = _snapshot()
+    big = _big_file(tmp_path / "opwr_pve_res_v1-19-0_full_20240102000000.tsv")
+    killed = _kill_when(
+        lambda run: run.phase in ("checking", "applying"), big, tmp_path / "kill.log"
+    )
+    assert killed.status == "running"
+    assert _snapshot() == before
