@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 # (url name, label, shown to: "all" | "customer" | "anonymous")
 NAV_ITEMS: list[tuple[str, str, str]] = [
     ("home", _("Home"), "all"),
+    ("rebates:peak_savings", _("Peak savings"), "customer"),
 ]
 
 

@@ -104,6 +104,7 @@ LOCAL_APPS = [
     "portal",
     "users",
     "billing",
+    "rebates",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -264,7 +265,22 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic dispatchers; each picks due work from the database.
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "portal.worker_heartbeat", "schedule": 60.0},
+    # Peak events: announce, start, complete; send due message waves and results.
+    "rebates-dispatch": {"task": "rebates.dispatch", "schedule": 60.0},
+    # Retry settlements still waiting for interval data.
+    "rebates-settle-pending": {"task": "rebates.settle_pending", "schedule": 30 * 60.0},
 }
+
+# PEAK TIME REBATES (rebates)
+# ------------------------------------------------------------------------------
+# Baseline methods by name (dotted paths to rebates.baselines.BaselineMethod).
+REBATES_BASELINE_METHODS = {
+    "high-x-of-y": "rebates.baselines.HIGH_X_OF_Y",
+    "middle-8-of-10": "rebates.baselines.MIDDLE_8_OF_10",
+    "average-adjusted": "rebates.baselines.AVERAGE_ADJUSTED",
+}
+# The one function that hands planned messages to the notifications app.
+REBATES_NOTIFY_SENDER = "rebates.communications.notifications_send"
 
 # REST FRAMEWORK
 # ------------------------------------------------------------------------------
