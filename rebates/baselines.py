@@ -135,7 +135,7 @@ def ranked_baseline(
     window_baseline = sum((mean(h) for h in window_hours), ZERO)
     window_actual = sum((event_day[h] for h in window_hours), ZERO)
     if window_baseline == 0:
-        factor = ONE
+        factor = round_kwh(ONE)
     else:
         ratio = window_actual / window_baseline
         factor = round_kwh(min(ONE + selection.cap, max(ONE - selection.cap, ratio)))

@@ -9,6 +9,14 @@ from tests.factories.billing import (
     ServicePointFactory,
     UsageValueFactory,
 )
+from tests.factories.rebates import (
+    EventResultFactory,
+    ParticipantFactory,
+    PeakEventFactory,
+    PtrProgramFactory,
+    SettlementAdjustmentFactory,
+    TrackFactory,
+)
 from tests.factories.users import StaffUserFactory, UserFactory
 
 __all__ = [
@@ -16,11 +24,17 @@ __all__ = [
     "CustomerAccessFactory",
     "CustomerFactory",
     "EligibilityHoldFactory",
+    "EventResultFactory",
     "IntervalReadFactory",
+    "ParticipantFactory",
+    "PeakEventFactory",
     "PremiseFactory",
+    "PtrProgramFactory",
     "RateCodeFactory",
     "ServicePointFactory",
+    "SettlementAdjustmentFactory",
     "StaffUserFactory",
+    "TrackFactory",
     "UsageValueFactory",
     "UserFactory",
 ]
