@@ -101,7 +101,9 @@ class SyncCounts:
 
 
 @transaction.atomic
-def ptr_participants_sync(*, program: PtrProgram, on: dt.date | None = None) -> SyncCounts:
+def ptr_participants_sync(
+    *, program: PtrProgram, on: dt.date | None = None, now: dt.datetime | None = None
+) -> SyncCounts:
     """Bring the program's participants in line with accounts and eligibility.
 
     Automatic programs add every qualifying account's customer; both kinds
@@ -109,8 +111,8 @@ def ptr_participants_sync(*, program: PtrProgram, on: dt.date | None = None) -> 
     rate or meter no longer qualifies, or who became ineligible, and bring
     back excluded ones who qualify again. Withdrawn participants stay out.
     """
-    on = on or timezone.localdate()
-    now = timezone.now()
+    now = now or timezone.now()
+    on = on or timezone.localdate(now)
     counts = SyncCounts()
     qualifying = {
         (a.customer_id, a.service_point_id): a
@@ -420,16 +422,17 @@ def peak_event_announce(*, event: PeakEvent, now: dt.datetime | None = None) -> 
     now = now or timezone.now()
     program = event.program
     if program.participation == Participation.AUTOMATIC:
-        ptr_participants_sync(program=program, on=event.start_date)
+        ptr_participants_sync(program=program, on=event.start_date, now=now)
     eligible_sql, eligible_params = _eligible_customers_sql(event.start_date)
     standard = program.rebate_per_kwh
     enabling = program.rate_for(enabling_technology=True)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""INSERT INTO rebates_eventresult
-                (event_id, participant_id, status, reason_code, reason, rate, detail, attempts)
+                (event_id, participant_id, status, reason_code, reason, rate, detail, attempts,
+                 results_withheld)
             SELECT %s, p.id, 'pending', %s, %s,
-                   CASE WHEN p.enabling_technology THEN %s ELSE %s END, '{{}}', 0
+                   CASE WHEN p.enabling_technology THEN %s ELSE %s END, '{{}}', 0, %s
             FROM rebates_participant p
             WHERE p.program_id = %s AND p.status = 'active' AND p.enrolled_at <= %s
               AND (%s = '' OR p.zone = %s)
@@ -442,6 +445,7 @@ def peak_event_announce(*, event: PeakEvent, now: dt.datetime | None = None) -> 
                 AWAITING_TEXT,
                 str(enabling),
                 str(standard),
+                False,
                 program.pk,
                 now,
                 event.zone,

@@ -20,3 +20,14 @@ def ptr_days(event) -> str:
     from rebates.communications import days_text
 
     return days_text(event.days)
+
+
+@register.filter
+def ptr_isodate(value: str):
+    """An ISO date string (from a result's detail) as a date, for the |date filter."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
