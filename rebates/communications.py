@@ -221,6 +221,12 @@ def when_text(first_day: dt.date, sent_on: dt.date) -> str:
     return _("Coming up")
 
 
+def sentence(text: str) -> str:
+    """End with a full stop, unless the text already does (times end in "p.m.")."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
 def _fit_sms(candidates: Iterable[str]) -> str:
     """The first candidate that fits in one text message."""
     last = ""
@@ -250,17 +256,18 @@ def pre_event_context(
         peak = _("Peak Days") if event.multi_day else _("Peak Day")
         if event.emergency:
             headline = _(
-                "Emergency %(peak)s %(when)s: %(days)s, %(start)s to %(end)s. Please use as little "
-                "energy as you safely can."
+                "Emergency %(peak)s %(when)s (%(days)s, %(start)s to %(end)s): please use as "
+                "little energy as you safely can"
             ) % {"peak": peak, "when": when.lower(), "days": span, "start": start, "end": end}
         else:
-            headline = _("%(when)s: %(peak)s on %(days)s, %(start)s to %(end)s.") % {
+            headline = _("%(when)s: %(peak)s on %(days)s, %(start)s to %(end)s") % {
                 "when": when,
                 "peak": peak,
                 "days": span,
                 "start": start,
                 "end": end,
             }
+        headline = sentence(headline)
         earn = _("Use less energy then and earn %(rate)s for every kWh you save.") % {
             "rate": rate_text
         }
@@ -269,8 +276,8 @@ def pre_event_context(
             [
                 f"{utility.short_name}: {headline} {earn} {tips[0]}",
                 f"{utility.short_name}: {headline} {earn}",
-                f"{utility.short_name}: {when} {peak} {start}-{end}. "
-                + _("Save energy to earn %(rate)s/kWh.") % {"rate": rate_text},
+                f"{utility.short_name}: {when} {peak} {start}-{end}: "
+                + _("save energy to earn %(rate)s/kWh.") % {"rate": rate_text},
             ]
         )
         days_spoken = span

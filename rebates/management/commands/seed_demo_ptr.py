@@ -87,13 +87,16 @@ class Command(BaseCommand):
         if last_end.astimezone(zone).time() != dt.time(0):
             last_day -= dt.timedelta(days=1)  # the last day with all its hours
         program = PtrProgram.objects.filter(code=PROGRAM_CODE).first()
-        has_past = program is not None and program.events.filter(
-            status=EventStatus.SETTLED
-        ).exists()
-        has_upcoming = program is not None and program.events.filter(
-            status__in=[EventStatus.SCHEDULED, EventStatus.NOTIFIED],
-            starts_at__gt=timezone.now(),
-        ).exists()
+        has_past = (
+            program is not None and program.events.filter(status=EventStatus.SETTLED).exists()
+        )
+        has_upcoming = (
+            program is not None
+            and program.events.filter(
+                status__in=[EventStatus.SCHEDULED, EventStatus.NOTIFIED],
+                starts_at__gt=timezone.now(),
+            ).exists()
+        )
         if options["if_empty"] and has_past and has_upcoming:
             self.stdout.write("Peak time rebate demo already present; nothing to do.")
             return
