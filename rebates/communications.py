@@ -538,7 +538,6 @@ def notifications_send(*, topic: str, items: list, batch_key: str, channels: Seq
 
 def notifications_discard(*, topic: str, items: list, batch_key: str, channels: Sequence[str]):
     """A sender that drops messages (demo history, dry runs): REBATES_NOTIFY_SENDER."""
-    return None
 
 
 def deliver(messages: Sequence[PlannedMessage]) -> int:

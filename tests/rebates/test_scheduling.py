@@ -157,14 +157,16 @@ def test_multi_day_events_are_allowed_and_have_one_window_per_day(program):
 
 def test_a_time_the_clock_skips_is_refused():
     program = PtrProgramFactory(earliest_start=dt.time(0), latest_end=dt.time(23))
-    with time_machine.travel(dt.datetime(2026, 3, 1, tzinfo=dt.UTC)):
-        with pytest.raises(ValidationError) as info:
-            services.peak_event_schedule(
-                program=program,
-                start_date=dt.date(2026, 3, 8),
-                start_time=dt.time(2),
-                end_time=dt.time(4),
-            )
+    with (
+        time_machine.travel(dt.datetime(2026, 3, 1, tzinfo=dt.UTC)),
+        pytest.raises(ValidationError) as info,
+    ):
+        services.peak_event_schedule(
+            program=program,
+            start_date=dt.date(2026, 3, 8),
+            start_time=dt.time(2),
+            end_time=dt.time(4),
+        )
     assert "does not exist on 2026-03-08" in info.value.message_dict["start_time"][0]
 
 
