@@ -63,8 +63,8 @@ def test_ptr_explain_prints_the_days_and_the_result(tmp_path):
         "1.00",
     )
     assert (
-        "similar days, most recent first: 2026-07-14, 2026-07-13, 2026-07-10, 2026-07-09, 2026-07-08"
-        in output
+        "similar days, most recent first: "
+        "2026-07-14, 2026-07-13, 2026-07-10, 2026-07-09, 2026-07-08" in output
     )
     assert "days chosen: 2026-07-09, 2026-07-13, 2026-07-14" in output
     assert output.strip().splitlines()[-1] == (
