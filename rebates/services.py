@@ -114,16 +114,18 @@ def ptr_participants_sync(
     now = now or timezone.now()
     on = on or timezone.localdate(now)
     counts = SyncCounts()
+    accounts = _qualifying_accounts(program)
     qualifying = {
-        (a.customer_id, a.service_point_id): a
-        for a in _qualifying_accounts(program).select_related("customer__premise")
+        (a.customer_id, a.service_point_id): a for a in accounts.select_related("customer__premise")
     }
+    candidates = Customer.objects.filter(
+        Q(Exists(accounts.filter(customer=OuterRef("pk"))))
+        | Q(Exists(Participant.objects.filter(program=program, customer=OuterRef("pk"))))
+    )
     eligible = set(
-        customers_eligible(
-            purpose=PARTICIPATION_PURPOSE,
-            on=on,
-            customers=Customer.objects.filter(pk__in={k[0] for k in qualifying}),
-        ).values_list("pk", flat=True)
+        customers_eligible(purpose=PARTICIPATION_PURPOSE, on=on, customers=candidates).values_list(
+            "pk", flat=True
+        )
     )
     existing = {
         (p.customer_id, p.service_point_id): p
@@ -443,8 +445,8 @@ def peak_event_announce(*, event: PeakEvent, now: dt.datetime | None = None) -> 
                 event.pk,
                 AWAITING,
                 AWAITING_TEXT,
-                str(enabling),
-                str(standard),
+                enabling,
+                standard,
                 False,
                 program.pk,
                 now,

@@ -53,7 +53,6 @@ from rebates.baselines import (
     method_get,
 )
 from rebates.intervals import (
-    EPSILON,
     Usage,
     day_is_complete,
     expected_minutes,
@@ -445,58 +444,47 @@ def write_python(plan: SettlementPlan, targets: Sequence[Target]) -> int:
 # The SQL path (PostgreSQL)
 # ------------------------------------------------------------------------------
 
+# Stage 1: kWh and minutes of reads per participant, local day and clock hour.
+# A read belongs to the UTC hour (shifted by the zone's phase) its interval
+# ends in; the slot table maps those hours to (local day, clock hour).
+HOURS_SQL = """
+CREATE TEMPORARY TABLE ptr_hr AS
+SELECT par.rid, s.d, s.h, SUM(r.value) AS kwh, SUM(r.interval_minutes) AS mins,
+       MIN(s.em) AS em
+FROM ptr_par par
+JOIN billing_intervalread r
+  ON r.service_point_id = par.sp AND r.interval_end > %(t0)s AND r.interval_end <= %(t1)s
+JOIN ptr_slot s
+  ON s.k = (date_part('epoch', r.interval_end)::bigint - %(shift)s) / 3600
+WHERE s.d >= par.af
+GROUP BY par.rid, s.d, s.h
+"""
+
+# Stage 2: the baseline, the adjustment, the totals and the detail, per result.
 SETTLE_SQL = """
 INSERT INTO ptr_settle_out
     (rid, status, code, fact_day, found, needed, baseline, actual, savings, rebate, detail)
 WITH
-slot AS (
-    SELECT * FROM unnest(%(slot_k)s::timestamptz[], %(slot_d)s::date[], %(slot_h)s::int[],
-                         %(slot_em)s::int[]) AS s(k, d, h, em)
-),
-dmap AS (
-    SELECT * FROM unnest(%(map_ed)s::date[], %(map_d)s::date[], %(map_role)s::text[])
-        AS m(ed, d, role)
-),
-eday AS (SELECT DISTINCT ed FROM dmap),
-par AS (
-    SELECT er.id AS rid, p.service_point_id AS sp, a.active_date AS af, er.rate
-    FROM rebates_eventresult er
-    JOIN rebates_participant p ON p.id = er.participant_id
-    JOIN billing_account a ON a.id = p.account_id
-    WHERE er.id = ANY(%(ids)s::bigint[])
-),
--- kWh and minutes of reads per participant, local day and clock hour
-hr AS (
-    SELECT par.rid, slot.d, slot.h, SUM(r.value) AS kwh, SUM(r.interval_minutes) AS mins,
-           MIN(slot.em) AS em
-    FROM par
-    JOIN billing_intervalread r
-      ON r.service_point_id = par.sp AND r.interval_end > %(t0)s AND r.interval_end <= %(t1)s
-    JOIN slot
-      ON slot.k = date_trunc('hour', r.interval_end - %(shift)s::interval, 'UTC')
-                  + %(phase)s::interval
-    WHERE slot.d >= par.af
-    GROUP BY par.rid, slot.d, slot.h
-),
+eday AS (SELECT DISTINCT ed FROM ptr_dmap),
 -- days with complete reads for every required hour, with their event-hour total
-okday AS (
+okday AS MATERIALIZED (
     SELECT rid, d, SUM(kwh) FILTER (WHERE h = ANY(%(ehours)s::int[])) AS etot
-    FROM hr
+    FROM ptr_hr
     WHERE mins = em
     GROUP BY rid, d
     HAVING COUNT(*) = %(nreq)s
 ),
 elig AS (
     SELECT par.rid, e.ed, e.ed >= par.af AS eday_ok,
-           (SELECT COUNT(*) FROM dmap b WHERE b.ed = e.ed AND b.role = 'b' AND b.d >= par.af)
-               AS ncand
-    FROM par CROSS JOIN eday e
+           (SELECT COUNT(*) FROM ptr_dmap b
+            WHERE b.ed = e.ed AND b.role = 'b' AND b.d >= par.af) AS ncand
+    FROM ptr_par par CROSS JOIN eday e
 ),
-pool AS (
+pool AS MATERIALIZED (
     SELECT rid, ed, d, etot FROM (
         SELECT o.rid, m.ed, o.d, o.etot,
                row_number() OVER (PARTITION BY o.rid, m.ed ORDER BY o.d DESC) AS rn
-        FROM okday o JOIN dmap m ON m.d = o.d AND m.role = 'b'
+        FROM okday o JOIN ptr_dmap m ON m.d = o.d AND m.role = 'b'
     ) x
     WHERE rn <= %(y)s
 ),
@@ -506,18 +494,20 @@ ranked AS (
            COUNT(*) OVER (PARTITION BY rid, ed) AS n
     FROM pool
 ),
-chosen AS (SELECT rid, ed, d FROM ranked WHERE n = %(y)s AND vr BETWEEN %(lo)s AND %(hi)s),
-bh AS (
+chosen AS MATERIALIZED (
+    SELECT rid, ed, d FROM ranked WHERE n = %(y)s AND vr BETWEEN %(lo)s AND %(hi)s
+),
+bh AS MATERIALIZED (
     SELECT c.rid, c.ed, hr.h, ROUND(AVG(hr.kwh), 6) AS b
-    FROM chosen c JOIN hr ON hr.rid = c.rid AND hr.d = c.d
+    FROM chosen c JOIN ptr_hr hr ON hr.rid = c.rid AND hr.d = c.d
     GROUP BY c.rid, c.ed, hr.h
 ),
-ev AS (
+ev AS MATERIALIZED (
     SELECT hr.rid, m.ed, hr.h, hr.kwh
-    FROM hr JOIN dmap m ON m.d = hr.d AND m.role = 'e'
+    FROM ptr_hr hr JOIN ptr_dmap m ON m.d = hr.d AND m.role = 'e'
 ),
-evok AS (SELECT o.rid, m.ed FROM okday o JOIN dmap m ON m.d = o.d AND m.role = 'e'),
-fac AS (
+evok AS (SELECT o.rid, m.ed FROM okday o JOIN ptr_dmap m ON m.d = o.d AND m.role = 'e'),
+fac AS MATERIALIZED (
     SELECT b.rid, b.ed,
            CASE WHEN SUM(b.b) = 0 THEN 1.000000
                 ELSE ROUND(LEAST(1 + %(cap)s::numeric,
@@ -527,7 +517,7 @@ fac AS (
     WHERE %(adjust)s AND b.h = ANY(%(whours)s::int[])
     GROUP BY b.rid, b.ed
 ),
-bday AS (
+bday AS MATERIALIZED (
     SELECT b.rid, b.ed, b.h, ROUND(b.b * COALESCE(f.f, 1), 6) AS b, e.kwh AS a
     FROM bh b
     JOIN ev e ON e.rid = b.rid AND e.ed = b.ed AND e.h = b.h
@@ -584,12 +574,14 @@ SELECT par.rid,
        CASE WHEN pr.rid IS NULL
             THEN jsonb_build_object('days', di.days, 'hours', hi.hours)::text
             ELSE '{}' END
-FROM par
+FROM ptr_par par
 LEFT JOIN problem pr ON pr.rid = par.rid
 LEFT JOIN tot t ON t.rid = par.rid
 LEFT JOIN dayinfo di ON di.rid = par.rid
 LEFT JOIN hourinfo hi ON hi.rid = par.rid
 """
+
+STAGING = ("ptr_slot", "ptr_dmap", "ptr_par", "ptr_hr")
 
 
 def sql_supported(plan: SettlementPlan) -> bool:
@@ -602,28 +594,16 @@ def sql_supported(plan: SettlementPlan) -> bool:
     return True
 
 
-def sql_params(plan: SettlementPlan, result_ids: Sequence[int]) -> dict:
+def _epoch_hour(moment: dt.datetime, phase_seconds: int) -> int:
+    return (int(moment.timestamp()) - phase_seconds) // 3600
+
+
+def sql_params(plan: SettlementPlan) -> dict:
     selection: Selection = plan.method.selection(plan.params)
-    slots = plan.slots()
-    phase = dt.timedelta(minutes=hour_phase_minutes(plan.zone, [s[0] for s in slots]))
     t0, t1 = plan.utc_range
-    map_rows = []
-    for day_plan in plan.days:
-        map_rows.append((day_plan.day, day_plan.day, "e"))
-        map_rows.extend((day_plan.day, d, "b") for d in day_plan.candidates)
     return {
-        "slot_k": [s[0] for s in slots],
-        "slot_d": [s[1] for s in slots],
-        "slot_h": [s[2] for s in slots],
-        "slot_em": [s[3] for s in slots],
-        "map_ed": [m[0] for m in map_rows],
-        "map_d": [m[1] for m in map_rows],
-        "map_role": [m[2] for m in map_rows],
-        "ids": list(result_ids),
         "t0": t0,
         "t1": t1,
-        "shift": EPSILON + phase,
-        "phase": phase,
         "ehours": list(plan.event_hours),
         "whours": list(plan.window_hours),
         "nreq": len(plan.required_hours),
@@ -635,15 +615,54 @@ def sql_params(plan: SettlementPlan, result_ids: Sequence[int]) -> dict:
     }
 
 
+def _staging_write(cursor, plan: SettlementPlan, result_ids: Sequence[int]) -> int:
+    """The small inputs as temporary tables, analysed so the planner sizes joins right."""
+    slots = plan.slots()
+    phase = hour_phase_minutes(plan.zone, [s[0] for s in slots]) * 60
+    for table in STAGING:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    cursor.execute("CREATE TEMPORARY TABLE ptr_slot (k bigint PRIMARY KEY, d date, h int, em int)")
+    cursor.executemany(
+        "INSERT INTO ptr_slot (k, d, h, em) VALUES (%s, %s, %s, %s)",
+        [(_epoch_hour(start, phase), day, hour, em) for start, day, hour, em in slots],
+    )
+    cursor.execute("CREATE TEMPORARY TABLE ptr_dmap (ed date, d date, role char(1))")
+    rows = []
+    for day_plan in plan.days:
+        rows.append((day_plan.day, day_plan.day, "e"))
+        rows.extend((day_plan.day, d, "b") for d in day_plan.candidates)
+    cursor.executemany("INSERT INTO ptr_dmap (ed, d, role) VALUES (%s, %s, %s)", rows)
+    cursor.execute(
+        """CREATE TEMPORARY TABLE ptr_par AS
+        SELECT er.id AS rid, p.service_point_id AS sp, a.active_date AS af, er.rate
+        FROM rebates_eventresult er
+        JOIN rebates_participant p ON p.id = er.participant_id
+        JOIN billing_account a ON a.id = p.account_id
+        WHERE er.id = ANY(%s::bigint[])""",
+        [list(result_ids)],
+    )
+    cursor.execute("ALTER TABLE ptr_par ADD PRIMARY KEY (rid)")
+    for table in ("ptr_slot", "ptr_dmap", "ptr_par"):
+        cursor.execute(f"ANALYZE {table}")
+    # A read ending exactly on the hour belongs to the hour before: one second back.
+    return phase + 1
+
+
 def write_sql(plan: SettlementPlan, result_ids: Sequence[int]) -> int:
-    """Settle every given result in one statement (PostgreSQL)."""
-    params = sql_params(plan, result_ids)
+    """Settle every given result with set-based SQL (PostgreSQL): two statements."""
+    params = sql_params(plan)
     with connection.cursor() as cursor:
         # The hash aggregates of a large event fit in memory instead of spilling.
         cursor.execute("SET LOCAL work_mem = '256MB'")
+        shift = _staging_write(cursor, plan, result_ids)
+        cursor.execute(HOURS_SQL, {**params, "shift": shift})
+        cursor.execute("ANALYZE ptr_hr")
         _out_table_create(cursor)
         cursor.execute(SETTLE_SQL, params)
-        return cursor.rowcount
+        count = cursor.rowcount
+        for table in STAGING:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        return count
 
 
 # Applying the output

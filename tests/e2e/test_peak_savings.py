@@ -93,7 +93,7 @@ def axe_violations(page) -> list[dict]:
 def test_peak_savings_page_draws_its_chart_and_passes_axe(
     customer_with_history, live_server, browser_page
 ):
-    user, event = customer_with_history
+    user, _event = customer_with_history
     page = browser_page
     sign_in(page, live_server, user)
     page.goto(live_server.url + reverse("rebates:peak_savings"))

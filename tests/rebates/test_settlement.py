@@ -322,7 +322,7 @@ def test_a_weekend_event_can_use_the_25_hour_fall_back_sunday(program):
 # The two implementations agree -------------------------------------------------------
 
 
-def random_population(program, event, rng, *, count=30, quarter_hour=False):
+def random_population(program, event, rng, *, count=20, quarter_hour=False):
     """Participants with gaps, late move-ins and mixed rates, and their pending results."""
     results = []
     days = [event.start_date - dt.timedelta(days=i) for i in range(1, 40)] + list(event.days)
