@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import connection, transaction
 
 from billing import demo
@@ -60,19 +61,38 @@ def demo_data_seed(
 
 
 def demo_data_reset() -> None:
-    """Delete every customer, premise and their usage (demo databases only)."""
-    tables = [
-        m._meta.db_table
-        for m in (IntervalRead, UsageValue, Account, Customer, ServicePoint, Premise)
-    ]
+    """Delete every premise and everything that hangs off one (demo databases only).
+
+    Rows of other apps that refer to customers (enrollments, messages...) go
+    too, found from the model graph so new apps need no change here.
+    """
+    tables = [model._meta.db_table for model in _models_depending_on(Premise)]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Django's foreign keys are deferred; settle pending checks first.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"TRUNCATE {', '.join(['billing_customeraccess', *tables])}")
+            cursor.execute(f"TRUNCATE {', '.join(tables)}")
         else:
-            for table in ["billing_customeraccess", *tables]:
+            cursor.execute("PRAGMA defer_foreign_keys = ON")
+            for table in tables:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+
+
+def _models_depending_on(root) -> list:
+    """`root` and every model that refers to it, directly or through others."""
+    found = [root]
+    changed = True
+    while changed:
+        changed = False
+        for model in apps.get_models(include_auto_created=True):
+            if model in found:
+                continue
+            for field in model._meta.concrete_fields:
+                if field.is_relation and field.related_model in found:
+                    found.append(model)
+                    changed = True
+                    break
+    return found
 
 
 def _rate_codes_ensure() -> dict[str, RateCode]:

@@ -51,3 +51,31 @@ def require_or_skip(condition: bool, reason: str) -> None:
     if running_in_ci():
         pytest.fail(f"{reason} (required in CI)")
     pytest.skip(reason)
+
+
+def require_postgresql(reason: str) -> None:
+    """Skip on SQLite; CI's PostgreSQL run forbids skips (CI_FORBID_SKIPS)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(f"{reason} (PostgreSQL only; runs in CI's PostgreSQL pass)")
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # CI's PostgreSQL pass has every real component: a skipped test there is a
+    # test that never runs anywhere, so it fails the build.
+    if os.environ.get("CI_FORBID_SKIPS") == "1" and _skipped:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter:
+            reporter.write_line(f"CI_FORBID_SKIPS: {len(_skipped)} skipped test(s):", red=True)
+            for nodeid in _skipped:
+                reporter.write_line(f"  {nodeid}", red=True)
+        session.exitstatus = 1

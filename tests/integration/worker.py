@@ -20,7 +20,7 @@ import pytest
 from django.db import connection
 
 from portal.celery import app as celery_app
-from tests.conftest import require_or_skip
+from tests.conftest import require_or_skip, require_postgresql
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -36,9 +36,7 @@ def redis_available(url: str = REDIS_URL) -> bool:
 
 
 def require_worker_services() -> None:
-    require_or_skip(
-        connection.vendor == "postgresql", "a real Celery worker needs the PostgreSQL test database"
-    )
+    require_postgresql("a real Celery worker needs the PostgreSQL test database")
     require_or_skip(redis_available(), f"Redis is not answering at {REDIS_URL}")
 
 
