@@ -3,17 +3,11 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from billing.models import IntervalRead
 from rebates.intervals import local_hour_starts
 
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
-
-# Use with @pytest.mark.postgres: the SQL settlement runs on PostgreSQL only.
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the set-based SQL settlement is PostgreSQL's"
-)
 
 
 def write_day(service_point, day, hours=None, *, default="0.5000", skip=(), minutes=60):

@@ -9,8 +9,9 @@ import pytest
 from billing.models import IntervalRead
 from rebates import services, settlement
 from rebates.models import EventResult, EventStatus, ResultStatus, SettlementAdjustment
+from tests.conftest import require_postgresql
 from tests.factories import AccountFactory, ParticipantFactory, PeakEventFactory, PtrProgramFactory
-from tests.rebates.conftest import postgres_only, write_day, write_days
+from tests.rebates.conftest import write_day, write_days
 
 pytestmark = pytest.mark.django_db
 
@@ -356,8 +357,8 @@ def random_population(program, event, rng, *, count=20, quarter_hour=False):
     "start", [dt.date(2026, 7, 15), dt.date(2026, 11, 2), dt.date(2026, 3, 14)]
 )
 @pytest.mark.postgres
-@postgres_only
 def test_sql_and_python_settlement_agree_to_the_last_digit(method, params, days, hours, start):
+    require_postgresql("the set-based SQL settlement")
     program = PtrProgramFactory(baseline_method=method, baseline_params=params)
     event = PeakEventFactory(
         program=program,
