@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 BASELINE_COLOUR = "#8a94a3"
 ACTUAL_COLOUR = "#0b5d3b"
@@ -26,7 +27,8 @@ def event_hours_rows(detail: dict) -> list[dict]:
         end = time_format(dt.time((hour + 1) % 24), "P")
         label = f"{start}–{end}"
         if multi_day:
-            label = f"{date_format(day, 'D j')} {label}"
+            day_format = pgettext("date format", "D j")
+            label = f"{date_format(day, day_format)} {label}"
         baseline, actual = Decimal(baseline), Decimal(actual)
         rows.append(
             {

@@ -35,7 +35,7 @@ from django.utils import translation
 from django.utils.formats import date_format, time_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from rebates.models import PRE_EVENT_DEADLINE, CommunicationKind
 
@@ -196,7 +196,8 @@ def kwh(amount: Decimal) -> str:
 
 
 def _day_text(day: dt.date) -> str:
-    return date_format(day, "l, F j")
+    # Translators: a Django date format; Spanish "l j \d\e F" gives "miércoles 15 de julio".
+    return date_format(day, pgettext("date format", "l, F j"))
 
 
 def days_text(days: Sequence[dt.date]) -> str:
@@ -344,7 +345,7 @@ def _pre_event_shared(
             "is_multi_day": event.multi_day,
             "event_dates": [d.isoformat() for d in event.days],
             "weekday": date_format(first, "l"),
-            "date_text": date_format(first, "F j"),
+            "date_text": date_format(first, pgettext("date format", "F j")),
             "days_text": span,
             "when": when,
             "start_time": start,

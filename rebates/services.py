@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Avg, Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from billing.eligibility import customer_eligibility, customers_eligible
 from billing.models import Account, Customer, Fuel, MeterType, Purpose
@@ -219,7 +220,9 @@ def ptr_participant_enroll(
     on = on or timezone.localdate()
     program = program or program_current()
     if program is None or not program.is_active:
-        raise PtrEnrollmentError("program_inactive", "There is no active peak time rebate program.")
+        raise PtrEnrollmentError(
+            "program_inactive", _("There is no active peak time rebate program.")
+        )
     problem = _ineligibility(customer, on)
     if problem is not None:
         raise PtrEnrollmentError(*problem)
@@ -227,12 +230,12 @@ def ptr_participant_enroll(
     if not electric.filter(service_point__meter_type=MeterType.AMI).exists():
         raise PtrEnrollmentError(
             "no_smart_meter",
-            "Peak time rebates need a smart electric meter at this address.",
+            _("Peak time rebates need a smart electric meter at this address."),
         )
     account = _qualifying_accounts(program).filter(customer=customer).first()
     if account is None:
         raise PtrEnrollmentError(
-            "rate_not_eligible", "Your electric rate is not eligible for peak time rebates."
+            "rate_not_eligible", _("Your electric rate is not eligible for peak time rebates.")
         )
     participant, created = Participant.objects.select_for_update().get_or_create(
         program=program,

@@ -206,6 +206,9 @@ def test_spanish_recipients_get_spanish_dates():
     )
     assert context["weekday"] == "miércoles"
     assert "julio" in context["date_text"]
+    assert context["when"] == "Mañana"
+    assert context["headline"].startswith("Mañana: Día Pico el miércoles 15 de julio")
+    assert len(context["sms_text"]) <= 160
 
 
 def result_info(savings, rebate, **overrides):
