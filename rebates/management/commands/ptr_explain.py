@@ -24,6 +24,7 @@ from rebates.intervals import day_is_complete, usage_by_hour
 from rebates.settlement import SETTLED, participant_outcome, settlement_plan_build
 from rebates.similar_days import is_weekend_like
 
+MAX_SKIPPED_SHOWN = 5
 DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
 
 
@@ -193,16 +194,23 @@ class Command(BaseCommand):
             weekend_like = is_weekend_like(day_plan.day, options["holiday"])
             kind = "weekend days and holidays" if weekend_like else "weekdays"
             out(f"Event day {day_plan.day} ({day_plan.day:%A}, compared with {kind})")
-            shown = []
+            shown, used, skipped = [], 0, 0
             for day in day_plan.candidates:
                 if options["active_date"] and day < options["active_date"]:
                     continue
-                complete = day_is_complete(
-                    usage.get(day), expected=plan.expected(day), hours=plan.required_hours
-                )
-                shown.append(f"{day}{'' if complete else ' (incomplete reads: skipped)'}")
-                if sum(1 for s in shown if "skipped" not in s) >= plan.history_days:
+                if used >= plan.history_days:
                     break
+                if day_is_complete(
+                    usage.get(day), expected=plan.expected(day), hours=plan.required_hours
+                ):
+                    used += 1
+                    shown.append(str(day))
+                else:
+                    skipped += 1
+                    if skipped <= MAX_SKIPPED_SHOWN:
+                        shown.append(f"{day} (incomplete reads: skipped)")
+            if skipped > MAX_SKIPPED_SHOWN:
+                shown.append(f"… {skipped - MAX_SKIPPED_SHOWN} more days without complete reads")
             out("  similar days, most recent first: " + (", ".join(shown) or "none"))
             if outcome.outcome is not None:
                 day_outcome = next(d for d in outcome.outcome.days if d.day == day_plan.day)
