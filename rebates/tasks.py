@@ -1,5 +1,7 @@
 """Thin Celery wrappers around rebates.services."""
 
+import datetime as dt
+
 from celery import shared_task
 
 from rebates import services
@@ -7,9 +9,13 @@ from rebates.models import PeakEvent
 
 
 @shared_task(name="rebates.dispatch")
-def ptr_dispatch_task() -> dict:
-    """Beat, every minute: advance events, send due waves and new results."""
-    return services.ptr_dispatch()
+def ptr_dispatch_task(now: str | None = None) -> dict:
+    """Beat, every minute: advance events, send due waves and new results.
+
+    `now` (ISO 8601) replays the dispatcher as of another moment (tests, catch-up).
+    """
+    moment = dt.datetime.fromisoformat(now) if now else None
+    return services.ptr_dispatch(now=moment)
 
 
 @shared_task(name="rebates.settle_pending")
