@@ -279,8 +279,11 @@ REBATES_BASELINE_METHODS = {
     "middle-8-of-10": "rebates.baselines.MIDDLE_8_OF_10",
     "average-adjusted": "rebates.baselines.AVERAGE_ADJUSTED",
 }
-# The one function that hands planned messages to the notifications app.
-REBATES_NOTIFY_SENDER = "rebates.communications.notifications_send"
+# The one function that hands planned messages to the notifications app
+# (rebates.communications.notifications_discard drops them: dry runs).
+REBATES_NOTIFY_SENDER = env(
+    "REBATES_NOTIFY_SENDER", default="rebates.communications.notifications_send"
+)
 
 # REST FRAMEWORK
 # ------------------------------------------------------------------------------
