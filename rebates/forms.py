@@ -1,12 +1,20 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rebates.baselines import BaselineParamError, method_choices, method_get, methods
-from rebates.models import CHANNEL_CHOICES, WEEKDAY_CHOICES, PeakEvent, PtrProgram, Track
+from rebates.models import (
+    CHANNEL_CHOICES,
+    WEEKDAY_CHOICES,
+    Participant,
+    PeakEvent,
+    PtrProgram,
+    Track,
+)
 from rebates.scheduling import EventRequest, event_problems
 
 
@@ -120,9 +128,11 @@ class PeakEventScheduleForm(forms.ModelForm):
 
     end_date = forms.DateField(
         required=False,
-        label=_("last day"),
+        label=_("Last day"),
+        widget=AdminDateWidget,
         help_text=_("Leave blank for a one-day event; set it for consecutive peak days."),
     )
+    zone = forms.ChoiceField(required=False, label=_("Zone"))
 
     class Meta:
         model = PeakEvent
@@ -136,6 +146,16 @@ class PeakEventScheduleForm(forms.ModelForm):
             "zone",
             "note",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zones = (
+            Participant.objects.exclude(zone="")
+            .order_by("zone")
+            .values_list("zone", flat=True)
+            .distinct()
+        )
+        self.fields["zone"].choices = [("", _("All participants"))] + [(z, z) for z in zones]
 
     def clean(self):
         data = super().clean()
