@@ -69,12 +69,12 @@ def _params_help() -> str:
 
 class PtrProgramForm(forms.ModelForm):
     event_weekdays = CommaSeparatedChoiceField(
-        choices=WEEKDAY_CHOICES, separator="", label=_("days events may be called")
+        choices=WEEKDAY_CHOICES, separator="", label=_("Days events may be called")
     )
-    baseline_method = forms.ChoiceField(choices=method_choices, label=_("baseline method"))
+    baseline_method = forms.ChoiceField(choices=method_choices, label=_("Baseline method"))
     baseline_params = forms.JSONField(
         required=False,
-        label=_("baseline parameters"),
+        label=_("Baseline parameters"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
