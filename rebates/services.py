@@ -429,8 +429,8 @@ def peak_event_announce(*, event: PeakEvent, now: dt.datetime | None = None) -> 
     if program.participation == Participation.AUTOMATIC:
         ptr_participants_sync(program=program, on=event.start_date, now=now)
     eligible_sql, eligible_params = _eligible_customers_sql(event.start_date)
-    standard = program.rebate_per_kwh
-    enabling = program.rate_for(enabling_technology=True)
+    standard = Decimal(str(program.rebate_per_kwh))
+    enabling = Decimal(str(program.rate_for(enabling_technology=True)))
     with connection.cursor() as cursor:
         cursor.execute(
             f"""INSERT INTO rebates_eventresult
