@@ -653,7 +653,7 @@ def write_sql(plan: SettlementPlan, result_ids: Sequence[int]) -> int:
     params = sql_params(plan)
     with connection.cursor() as cursor:
         # The hash aggregates of a large event fit in memory instead of spilling.
-        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL work_mem = '512MB'")
         shift = _staging_write(cursor, plan, result_ids)
         cursor.execute(HOURS_SQL, {**params, "shift": shift})
         cursor.execute("ANALYZE ptr_hr")
