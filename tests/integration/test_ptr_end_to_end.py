@@ -29,7 +29,16 @@ CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
 # Until the notifications app is in main, the worker hands messages to a sender
 # that drops them; the waves and results still record what was sent.
 SENDER = "rebates.communications.notifications_discard"
-EVENT_DAY = dt.date(2026, 7, 15)
+
+
+def _weekday_after(days: int) -> dt.date:
+    """A Wednesday at least `days` from today: the event stays in the future, so the
+    dispatcher running on the real clock (scheduling enqueues it) leaves it alone."""
+    day = dt.datetime.now(CHICAGO).date() + dt.timedelta(days=days)
+    return day + dt.timedelta(days=(2 - day.weekday()) % 7)
+
+
+EVENT_DAY = _weekday_after(20)
 
 
 def at(day, hour, minute=0):
@@ -39,13 +48,17 @@ def at(day, hour, minute=0):
 def test_an_event_is_scheduled_announced_held_settled_and_reported():
     require_worker_services()
     program = PtrProgramFactory(
-        default_track=TrackFactory(name="E-mail and text", channels="email,sms")
+        default_track=TrackFactory(name="E-mail and text", channels="email,sms"),
+        season_starts_on=EVENT_DAY - dt.timedelta(days=60),
+        season_ends_on=EVENT_DAY + dt.timedelta(days=60),
     )
     saver = ParticipantFactory(program=program)
     steady = ParticipantFactory(program=program)
     for participant, event_use in ((saver, 1), (steady, 2)):
-        for day in (8, 9, 10, 13, 14):
-            write_day(participant.service_point, dt.date(2026, 7, day), {16: 2, 17: 2})
+        for back in (1, 2, 5, 6, 7):  # Tue, Mon, Fri, Thu, Wed before the event
+            write_day(
+                participant.service_point, EVENT_DAY - dt.timedelta(days=back), {16: 2, 17: 2}
+            )
         write_day(participant.service_point, EVENT_DAY, {16: event_use, 17: event_use})
 
     event = services.peak_event_schedule(
@@ -53,7 +66,7 @@ def test_an_event_is_scheduled_announced_held_settled_and_reported():
         start_date=EVENT_DAY,
         start_time=dt.time(16),
         end_time=dt.time(18),
-        now=at(dt.date(2026, 7, 13), 10),
+        now=at(EVENT_DAY - dt.timedelta(days=2), 10),
     )
     assert event.status == EventStatus.SCHEDULED
 
@@ -65,7 +78,7 @@ def test_an_event_is_scheduled_announced_held_settled_and_reported():
 
         # The day before at 17:01: announced, the day-before wave goes out.
         dispatch(
-            at(dt.date(2026, 7, 14), 17, 1),
+            at(EVENT_DAY - dt.timedelta(days=1), 17, 1),
             lambda: (
                 PeakEvent.objects.get(pk=event.pk).status == EventStatus.NOTIFIED
                 and event.communications.filter(status=CommunicationStatus.SENT).exists()
@@ -89,7 +102,7 @@ def test_an_event_is_scheduled_announced_held_settled_and_reported():
             ),
         )
 
-    history = list(PeakEvent.objects.get(pk=event.pk).history.values_list("to_status", flat=True))
+    history = list(event.history.order_by("pk").values_list("to_status", flat=True))
     assert history == ["scheduled", "notified", "in_progress", "completed", "settled"]
     waves = event.communications.order_by("due_at")
     assert [(w.kind, w.status, w.recipients) for w in waves] == [

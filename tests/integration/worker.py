@@ -115,10 +115,15 @@ def celery_worker(*, concurrency: int = 1, extra_env: dict | None = None) -> Ite
 
 def _reset_connections() -> None:
     """Drop cached broker connections so the next send uses the new broker URL."""
+    import kombu.pools
+
     if celery_app._pool is not None:
         celery_app._pool.force_close_all()
         celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    # kombu keeps its pools in a process-wide registry keyed by broker URL: a
+    # pool closed above would be handed out again to the next worker fixture.
+    kombu.pools.reset()
 
 
 def wait_for(predicate, *, timeout: float = 60, interval: float = 0.25, log: Path | None = None):
