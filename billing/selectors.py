@@ -37,6 +37,19 @@ def interval_read_page(
 SESSION_CUSTOMER_KEY = "billing.customer_pk"
 
 
+def customers_for_request(*, request) -> list[Customer]:
+    """`customer_list_for_user` for the request's login, read once per request.
+
+    The header's switcher and the page both need it; the list is short (the
+    login's own homes).
+    """
+    cached = getattr(request, "_billing_customers", None)
+    if cached is None:
+        cached = list(customer_list_for_user(user=request.user))
+        request._billing_customers = cached
+    return cached
+
+
 def customer_current_for_request(*, request) -> Customer | None:
     """The customer-premise the signed-in login is looking at.
 
@@ -44,18 +57,18 @@ def customer_current_for_request(*, request) -> Customer | None:
     can no longer see (access removed, accounts closed) falls back to its
     first customer, so no page can be steered to someone else's data.
     """
-    customers = customer_list_for_user(user=request.user)
+    customers = customers_for_request(request=request)
     chosen = request.session.get(SESSION_CUSTOMER_KEY)
     if chosen is not None:
-        customer = customers.filter(pk=chosen).first()
+        customer = next((c for c in customers if c.pk == chosen), None)
         if customer is not None:
             return customer
-    return customers.first()
+    return customers[0] if customers else None
 
 
 def customer_current_set(*, request, customer_pk: int) -> Customer | None:
     """Switch to another of the login's customers; None if it is not theirs."""
     customer = customer_list_for_user(user=request.user).filter(pk=customer_pk).first()
-    if customer is not None:
+    if customer is not None and request.session.get(SESSION_CUSTOMER_KEY) != customer.pk:
         request.session[SESSION_CUSTOMER_KEY] = customer.pk
     return customer

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 # (url name, label, shown to: "all" | "customer" | "anonymous")
 NAV_ITEMS: list[tuple[str, str, str]] = [
     ("home", _("Home"), "all"),
+    ("notifications:preferences", _("Notifications"), "customer"),
+    ("billing:homes", _("Your homes"), "customer"),
     ("rebates:peak_savings", _("Peak savings"), "customer"),
 ]
 

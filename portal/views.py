@@ -3,15 +3,18 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
-from billing.selectors import customer_list_for_user
+from billing.selectors import customer_current_for_request
+from insights.views import dashboard_render
 from portal.models import WorkerHeartbeat
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    customers = []
+    """The landing page for visitors; the current home's dashboard once signed in."""
     if request.user.is_authenticated:
-        customers = list(customer_list_for_user(user=request.user))
-    return render(request, "portal/home.html", {"customers": customers})
+        customer = customer_current_for_request(request=request)
+        if customer is not None:
+            return dashboard_render(request, customer)
+    return render(request, "portal/home.html")
 
 
 def branding_css(request: HttpRequest) -> HttpResponse:

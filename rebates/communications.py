@@ -15,6 +15,10 @@ utility's time zone, plus ready-made texts per channel:
   earnings and, on a comparison track, the average participant — and a
   friendly message instead of a zero when the customer saved nothing.
 
+The PTR templates of the notifications app use these keys (and `event_date`,
+`event_day`, `rebate_rate`); they add the utility's name and the opt-out line
+to `sms_text` and the "press 9" line to `voice_script`.
+
 Timing (domain-facts §3): a day-before notice and/or a day-of notice per the
 track, an optional same-day reminder, and never later than 30 minutes before
 the start; results as soon as a participant is settled.
@@ -44,6 +48,10 @@ PTR_SAME_DAY_REMINDER = "ptr.same_day_reminder"
 PTR_POST_EVENT = "ptr.post_event"
 
 SMS_LIMIT = 160
+MAX_TIPS = 6
+# The notifications app's PTR text templates wrap `sms_text` as
+# "<utility name>: <sms_text> <opt-out line>"; the opt-out line takes at most this.
+SMS_OPT_OUT_ALLOWANCE = 40
 
 # Tips to save during a peak event; e-mail gets them all, other channels one.
 TIPS = [
@@ -229,14 +237,19 @@ def sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
-def _fit_sms(candidates: Iterable[str]) -> str:
-    """The first candidate that fits in one text message."""
+def sms_budget(utility: UtilityInfo) -> int:
+    """Characters left for `sms_text` once the template adds the name and opt-out line."""
+    return SMS_LIMIT - len(utility.name) - len(": ") - SMS_OPT_OUT_ALLOWANCE
+
+
+def _fit_sms(candidates: Iterable[str], budget: int) -> str:
+    """The first candidate that fits, so the whole text is one message (≤ 160)."""
     last = ""
     for text in candidates:
         last = text
-        if len(text) <= SMS_LIMIT:
+        if len(text) <= budget:
             return text
-    return last[: SMS_LIMIT - 1] + "…"
+    return last[: budget - 1] + "…"
 
 
 def pre_event_context(
@@ -247,8 +260,12 @@ def pre_event_context(
     utility: UtilityInfo,
     kind: str,
     sent_on: dt.date,
+    day: dt.date | None = None,
 ) -> dict:
-    """Everything the pre-event templates need, in the recipient's language."""
+    """Everything the pre-event templates need, in the recipient's language.
+
+    `day` is the event day a same-day reminder is about (multi-day events).
+    """
     return {
         "customer_name": recipient.name,
         "account": recipient.account_masked,
@@ -256,7 +273,7 @@ def pre_event_context(
         **{
             key: list(value) if isinstance(value, list) else value  # callers may edit theirs
             for key, value in _pre_event_shared(
-                event, recipient.language, rate, utility, kind, sent_on
+                event, recipient.language, rate, utility, kind, sent_on, day
             ).items()
         },
     }
@@ -270,6 +287,7 @@ def _pre_event_shared(
     utility: UtilityInfo,
     kind: str,
     sent_on: dt.date,
+    day: dt.date | None = None,
 ) -> dict:
     """The part of the context every recipient with this language and rate shares.
 
@@ -303,11 +321,15 @@ def _pre_event_shared(
         tips = [str(t) for t in TIPS]
         sms_text = _fit_sms(
             [
-                f"{utility.short_name}: {headline} {earn} {tips[0]}",
-                f"{utility.short_name}: {headline} {earn}",
-                f"{utility.short_name}: {when} {peak} {start}-{end}: "
+                f"{headline} {earn} {tips[0]}",
+                f"{headline} {earn}",
+                f"{headline} " + _("Earn %(rate)s/kWh saved.") % {"rate": rate_text},
+                headline,
+                f"{when} {peak} {start}-{end}: "
                 + _("save energy to earn %(rate)s/kWh.") % {"rate": rate_text},
-            ]
+                f"{when} {peak} {start}-{end}.",
+            ],
+            sms_budget(utility),
         )
         days_spoken = span
         voice_script = " ".join(
@@ -344,6 +366,10 @@ def _pre_event_shared(
             "is_emergency": event.emergency,
             "is_multi_day": event.multi_day,
             "event_dates": [d.isoformat() for d in event.days],
+            # The keys the notifications app's PTR templates use.
+            "event_date": (_day_text(day) if kind == CommunicationKind.REMINDER and day else span),
+            "event_day": when.lower(),
+            "rebate_rate": rate_text,
             "weekday": date_format(first, "l"),
             "date_text": date_format(first, pgettext("date format", "F j")),
             "days_text": span,
@@ -355,6 +381,8 @@ def _pre_event_shared(
             "headline": headline,
             "body": earn,
             "tips": tips,
+            # One key per tip: the e-mail templates stay on the fast renderer (no loops).
+            **{f"tip_{n}": tip for n, tip in enumerate(tips[:MAX_TIPS], start=1)},
             "sms_text": sms_text,
             "voice_script": voice_script,
             "push_text": push_text,
@@ -415,15 +443,15 @@ def post_event_context(
         tip = str(TIPS[0])
         sms_text = _fit_sms(
             [
-                f"{utility.short_name}: {headline} {season}".strip(),
-                f"{utility.short_name}: {headline}",
-                f"{utility.short_name}: "
-                + (
+                f"{headline} {season}".strip(),
+                headline,
+                (
                     _("You earned %(rebate)s on the peak day.") % {"rebate": money(result.rebate)}
                     if saved
                     else _("Thanks for joining the peak day. Next time is a new chance to earn.")
                 ),
-            ]
+            ],
+            sms_budget(utility),
         )
         voice_script = " ".join(
             part
@@ -449,6 +477,8 @@ def post_event_context(
             "event_id": event.pk,
             "event_dates": [d.isoformat() for d in event.days],
             "days_text": span,
+            "event_date": span,
+            "is_multi_day": event.multi_day,
             "start_time": time_format(event.start_time),
             "end_time": time_format(event.end_time),
             "saved": saved,
@@ -464,7 +494,12 @@ def post_event_context(
             "average_rebate": (
                 money(result.average_rebate) if result.average_rebate is not None else ""
             ),
-            "subject": _("Your peak day results"),
+            "subject": (
+                _("You earned %(rebate)s on %(days)s")
+                % {"rebate": money(result.rebate), "days": span}
+                if saved
+                else _("Your peak day results for %(days)s") % {"days": span}
+            ),
             "headline": headline,
             "comparison": comparison,
             "season_text": season,
@@ -502,6 +537,7 @@ def pre_event_messages(
                 utility=utility,
                 kind=kind,
                 sent_on=sent_on,
+                day=day,
             ),
             batch_key=batch_key,
             channels=tuple(channels),

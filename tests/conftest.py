@@ -26,6 +26,14 @@ def user(db):
 
 
 @pytest.fixture
+def home(db):
+    """A dual-fuel home with a smart meter and a previous occupant (tests/homes.py)."""
+    from tests.homes import home_build
+
+    return home_build()
+
+
+@pytest.fixture
 def superuser(db):
     return StaffUserFactory(is_superuser=True)
 
@@ -79,3 +87,14 @@ def pytest_sessionfinish(session, exitstatus):
             for nodeid in _skipped:
                 reporter.write_line(f"  {nodeid}", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture
+def outbox():
+    """The notification channels' in-memory outbox (test settings map every
+    channel to notifications.channels.locmem), emptied for each test."""
+    from notifications.channels import locmem
+
+    locmem.outbox_clear()
+    yield locmem.outbox
+    locmem.outbox_clear()

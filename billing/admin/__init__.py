@@ -3,6 +3,7 @@ down premise → service points → accounts, with usage shown read-only and
 paginated (no page loads a whole usage table)."""
 
 from billing.admin import (  # noqa: F401
+    claims,
     customers,
     eligibility,
     interval_reads,

@@ -2,6 +2,7 @@
 
 from billing.models.access import AccessRole, CustomerAccess
 from billing.models.accounts import Account, RateCode
+from billing.models.claims import ClaimAttempt, ClaimMethod, ClaimOutcome, HouseholdInvitation
 from billing.models.customers import Customer, CustomerType
 from billing.models.eligibility import EligibilityHold, HoldReason, Purpose
 from billing.models.premises import DwellingType, HeatingFuel, Premise
@@ -11,6 +12,9 @@ from billing.models.usage import EstimateFlag, IntervalRead, UsageUnit, UsageVal
 __all__ = [
     "AccessRole",
     "Account",
+    "ClaimAttempt",
+    "ClaimMethod",
+    "ClaimOutcome",
     "Customer",
     "CustomerAccess",
     "CustomerType",
@@ -20,6 +24,7 @@ __all__ = [
     "Fuel",
     "HeatingFuel",
     "HoldReason",
+    "HouseholdInvitation",
     "IntervalRead",
     "MeterType",
     "Premise",

@@ -104,6 +104,8 @@ LOCAL_APPS = [
     "portal",
     "users",
     "billing",
+    "notifications",
+    "insights",
     "rebates",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -137,6 +139,10 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+# Passwordless sign-in by a code sent by e-mail (issue 4).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Password reset by a code as well, so no reset link sits in a mailbox.
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -165,6 +171,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "users.middleware.UserLanguageMiddleware",
+    "users.middleware.StaffMFARequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -263,12 +271,25 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic dispatchers; each picks due work from the database.
+from celery.schedules import crontab  # noqa: E402
+
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "portal.worker_heartbeat", "schedule": 60.0},
+    # Deferred texts/calls (quiet hours), retry backoff, lost or stuck sends.
+    "notifications-dispatch-due": {"task": "notifications.dispatch_due", "schedule": 30.0},
+    # Neighbor comparisons are precomputed nightly, never per page view.
+    "insights-neighbor-comparisons": {
+        "task": "insights.neighbor_comparisons_refresh",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Peak events: announce, start, complete; send due message waves and results.
     "rebates-dispatch": {"task": "rebates.dispatch", "schedule": 60.0},
     # Retry settlements still waiting for interval data.
     "rebates-settle-pending": {"task": "rebates.settle_pending", "schedule": 30 * 60.0},
+}
+# A task whose worker died is redelivered after this many seconds (Redis).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 }
 
 # PEAK TIME REBATES (rebates)
@@ -305,6 +326,15 @@ SPECTACULAR_SETTINGS = {
 
 PHONENUMBER_DEFAULT_REGION = "US"
 
+# INSIGHTS (issue 4)
+# ------------------------------------------------------------------------------
+# Dotted paths to callables (request, customer) -> HTML or None, shown at the
+# top of the dashboard, e.g. "rebates.banners.peak_event_banner".
+INSIGHTS_DASHBOARD_BANNERS: list[str] = []
+# The dashboard's HTML is cached per customer, language and data version
+# (invalidated by any new bill, read or comparison); 0 turns the cache off.
+INSIGHTS_DASHBOARD_CACHE_SECONDS = env.int("INSIGHTS_DASHBOARD_CACHE_SECONDS", default=6 * 60 * 60)
+
 # SECURITY
 # ------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -323,3 +353,68 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# NOTIFICATIONS (docs/notifications.md)
+# ------------------------------------------------------------------------------
+# Absolute links in messages (unsubscribe, preferences, voice keypress webhook).
+NOTIFICATIONS_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Channel backends, like Django's own backends. Real providers switch on when
+# their credentials are present; without them everything prints to the console.
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
+NOTIFICATIONS_VAPID = {
+    "PUBLIC_KEY": env("VAPID_PUBLIC_KEY", default=""),
+    "PRIVATE_KEY": env("VAPID_PRIVATE_KEY", default=""),
+    "SUBJECT": env("VAPID_SUBJECT", default=f"mailto:{UTILITY['SUPPORT_EMAIL']}"),
+}
+_CONSOLE_CHANNEL = {"BACKEND": "notifications.channels.console.ConsoleChannel"}
+NOTIFICATION_CHANNELS = {
+    "email": {
+        "BACKEND": "notifications.channels.email.EmailChannel",
+        "OPTIONS": {"mailer": "default"},
+    },
+    "sms": _CONSOLE_CHANNEL,
+    "voice": _CONSOLE_CHANNEL,
+    "push": _CONSOLE_CHANNEL,
+}
+if TWILIO_ACCOUNT_SID:
+    _twilio_status = NOTIFICATIONS_BASE_URL + "/notifications/webhooks/twilio/status/"
+    NOTIFICATION_CHANNELS["sms"] = {
+        "BACKEND": "notifications.channels.sms.TwilioSmsChannel",
+        "OPTIONS": {
+            "messaging_service_sid": env("TWILIO_MESSAGING_SERVICE_SID", default=""),
+            "from_number": env("TWILIO_FROM_NUMBER", default=""),
+            "status_callback": _twilio_status,
+        },
+    }
+    NOTIFICATION_CHANNELS["voice"] = {
+        "BACKEND": "notifications.channels.voice.TwilioVoiceChannel",
+        "OPTIONS": {
+            "from_number": env(
+                "TWILIO_VOICE_FROM_NUMBER", default=env("TWILIO_FROM_NUMBER", default="")
+            ),
+            "status_callback": _twilio_status,
+        },
+    }
+if NOTIFICATIONS_VAPID["PRIVATE_KEY"]:
+    NOTIFICATION_CHANNELS["push"] = {
+        "BACKEND": "notifications.channels.push.PushRouterChannel",
+        "OPTIONS": {
+            "platforms": {"webpush": {"BACKEND": "notifications.channels.webpush.WebPushChannel"}}
+        },
+    }
+# Texts and calls only inside this window, at the recipient's local time.
+NOTIFICATIONS_SEND_WINDOW = (
+    env("NOTIFICATIONS_SEND_WINDOW_START", default="08:00"),
+    env("NOTIFICATIONS_SEND_WINDOW_END", default="21:00"),
+)
+# A message "sending" for longer than this is reconciled (worker died mid-send).
+NOTIFICATIONS_SENDING_TIMEOUT = env.int("NOTIFICATIONS_SENDING_TIMEOUT", default=600)
+# How often the dispatcher sweeps for lost tasks and stuck sends, and how far back.
+NOTIFICATIONS_SWEEP_INTERVAL = env.int("NOTIFICATIONS_SWEEP_INTERVAL", default=300)
+NOTIFICATIONS_SWEEP_DAYS = 7
+NOTIFICATIONS_RETRY_BACKOFF = env.int("NOTIFICATIONS_RETRY_BACKOFF", default=30)
+# Shared secret of the generic e-mail receipt webhook (or use anymail's).
+NOTIFICATIONS_EMAIL_WEBHOOK_SECRET = env("NOTIFICATIONS_EMAIL_WEBHOOK_SECRET", default="")
+# Which recipient the signed-in user is looking at (a dotted path, loaded lazily).
+NOTIFICATIONS_RECIPIENT_RESOLVER = "billing.recipients.recipient_for_request"

@@ -5,3 +5,12 @@ from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-secret-key-not-for-production")
+
+# Every notification channel prints to the console (the admin's message log
+# shows them too); no provider credentials needed.
+NOTIFICATION_CHANNELS = {
+    alias: {"BACKEND": "notifications.channels.console.ConsoleChannel"}
+    for alias in ("email", "sms", "voice", "push")
+}
+# Passkeys and security keys on http://127.0.0.1 during development only.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG

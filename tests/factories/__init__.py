@@ -1,13 +1,25 @@
 from tests.factories.billing import (
     AccountFactory,
+    ClaimAttemptFactory,
     CustomerAccessFactory,
     CustomerFactory,
     EligibilityHoldFactory,
+    HouseholdInvitationFactory,
     IntervalReadFactory,
     PremiseFactory,
     RateCodeFactory,
     ServicePointFactory,
     UsageValueFactory,
+)
+from tests.factories.insights import NeighborComparisonFactory
+from tests.factories.notifications import (
+    ChannelOptOutFactory,
+    ContactPointFactory,
+    DeliveryAttemptFactory,
+    InboundMessageFactory,
+    MessageFactory,
+    MessageTemplateFactory,
+    TopicPreferenceFactory,
 )
 from tests.factories.rebates import (
     EventResultFactory,
@@ -21,11 +33,20 @@ from tests.factories.users import StaffUserFactory, UserFactory
 
 __all__ = [
     "AccountFactory",
+    "ChannelOptOutFactory",
+    "ClaimAttemptFactory",
+    "ContactPointFactory",
     "CustomerAccessFactory",
     "CustomerFactory",
+    "DeliveryAttemptFactory",
     "EligibilityHoldFactory",
     "EventResultFactory",
+    "HouseholdInvitationFactory",
+    "InboundMessageFactory",
     "IntervalReadFactory",
+    "MessageFactory",
+    "MessageTemplateFactory",
+    "NeighborComparisonFactory",
     "ParticipantFactory",
     "PeakEventFactory",
     "PremiseFactory",
@@ -34,6 +55,7 @@ __all__ = [
     "ServicePointFactory",
     "SettlementAdjustmentFactory",
     "StaffUserFactory",
+    "TopicPreferenceFactory",
     "TrackFactory",
     "UsageValueFactory",
     "UserFactory",

@@ -1,16 +1,21 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from billing.models import (
     AccessRole,
     Account,
+    ClaimAttempt,
+    ClaimMethod,
+    ClaimOutcome,
     Customer,
     CustomerAccess,
     EligibilityHold,
     Fuel,
+    HouseholdInvitation,
     IntervalRead,
     MeterType,
     Premise,
@@ -123,3 +128,24 @@ class CustomerAccessFactory(DjangoModelFactory):
     user = factory.SubFactory("tests.factories.users.UserFactory")
     customer = factory.SubFactory(CustomerFactory)
     role = AccessRole.OWNER
+
+
+class ClaimAttemptFactory(DjangoModelFactory):
+    class Meta:
+        model = ClaimAttempt
+
+    user = factory.SubFactory("tests.factories.users.UserFactory")
+    ip = "203.0.113.7"
+    identifier = "A30000001E"
+    method = ClaimMethod.ZIP_AND_NAME
+    outcome = ClaimOutcome.SECOND_FACT
+
+
+class HouseholdInvitationFactory(DjangoModelFactory):
+    class Meta:
+        model = HouseholdInvitation
+
+    customer = factory.SubFactory(CustomerFactory)
+    invited_by = factory.SubFactory("tests.factories.users.UserFactory")
+    email = factory.Sequence(lambda n: f"member{n}@example.com")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))

@@ -1,5 +1,6 @@
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from factory.django import DjangoModelFactory
 
 from users.models import User
@@ -21,4 +22,14 @@ class UserFactory(DjangoModelFactory):
 
 
 class StaffUserFactory(UserFactory):
+    """Staff need two-factor authentication for the admin: they get a TOTP
+    authenticator unless created with `mfa=False`."""
+
     is_staff = True
+
+    @factory.post_generation
+    def mfa(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            Authenticator.objects.create(
+                user=self, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+            )

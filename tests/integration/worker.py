@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from portal.celery import app as celery_app
 from tests.conftest import require_or_skip, require_postgresql
@@ -49,9 +50,12 @@ def _database_url() -> str:
 
 
 @contextlib.contextmanager
-def celery_worker(*, concurrency: int = 1, extra_env: dict | None = None) -> Iterator[dict]:
-    """Start a worker on a private queue; route the test's sends to it."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+def celery_worker(
+    *, concurrency: int = 1, extra_env: dict | None = None, queue: str | None = None
+) -> Iterator[dict]:
+    """Start a worker on a private queue (or `queue`, e.g. to restart a killed
+    worker on the queue it left unacknowledged tasks on); route sends to it."""
+    queue = queue or f"test-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
@@ -83,7 +87,7 @@ def celery_worker(*, concurrency: int = 1, extra_env: dict | None = None) -> Ite
             "-l",
             "INFO",
             "-n",
-            f"{queue}@%h",
+            f"{queue}-{uuid.uuid4().hex[:4]}@%h",
         ],
         cwd=ROOT,
         env=env,
@@ -115,15 +119,13 @@ def celery_worker(*, concurrency: int = 1, extra_env: dict | None = None) -> Ite
 
 def _reset_connections() -> None:
     """Drop cached broker connections so the next send uses the new broker URL."""
-    import kombu.pools
-
     if celery_app._pool is not None:
         celery_app._pool.force_close_all()
         celery_app._pool = None
     celery_app.amqp._producer_pool = None
-    # kombu keeps its pools in a process-wide registry keyed by broker URL: a
-    # pool closed above would be handed out again to the next worker fixture.
-    kombu.pools.reset()
+    # kombu keeps producer pools per connection in a global registry: a second
+    # worker session in the same test run would reuse the closed one.
+    kombu_pools.reset()
 
 
 def wait_for(predicate, *, timeout: float = 60, interval: float = 0.25, log: Path | None = None):

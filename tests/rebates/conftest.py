@@ -41,14 +41,3 @@ def write_days(service_point, days, hours=None, **kwargs):
 @pytest.fixture
 def reads():
     return write_day
-
-
-@pytest.fixture
-def outbox(settings):
-    """Messages handed to the notifications app (a recording sender)."""
-    from tests.rebates import fakes
-
-    settings.REBATES_NOTIFY_SENDER = "tests.rebates.fakes.record_send"
-    fakes.SENT.clear()
-    yield fakes.SENT
-    fakes.SENT.clear()

@@ -5,6 +5,9 @@ from decimal import Decimal as D  # noqa: N817
 
 import pytest
 
+from notifications.models import Message
+from notifications.rendering import base_context, message_render
+from notifications.services import contact_point_upsert, preference_set
 from rebates import communications as comms
 from rebates import services
 from rebates.models import (
@@ -122,6 +125,7 @@ def event_info(days=(WED,), emergency=False):
     )
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("recipient", [ALEX, SOFIA])
 @pytest.mark.parametrize("emergency", [False, True])
 @pytest.mark.parametrize(
@@ -132,19 +136,41 @@ def event_info(days=(WED,), emergency=False):
         (WED, WED + dt.timedelta(days=1), WED + dt.timedelta(days=2)),
     ],
 )
-@pytest.mark.parametrize("short_name", ["PVE", "Prairie Valley Energy Cooperative"])
-def test_pre_event_texts_fit_one_sms(recipient, emergency, days, short_name):
-    utility = comms.UtilityInfo(name="X", short_name=short_name, support_phone="+1 800 555 0134")
+@pytest.mark.parametrize("kind", ["day_before", "reminder"])
+def test_pre_event_texts_fit_one_sms_as_sent(recipient, emergency, days, kind):
+    """The whole text as the notifications app renders it: name, our text, opt-out line."""
     context = comms.pre_event_context(
         event=event_info(days, emergency),
         recipient=recipient,
         rate=D("1.2500"),
+        utility=UTILITY,
+        kind=kind,
+        sent_on=WED - dt.timedelta(days=1),
+    )
+    topic = comms.PTR_SAME_DAY_REMINDER if kind == "reminder" else comms.PTR_PRE_EVENT
+    rendered = message_render(
+        topic=topic,
+        channel="sms",
+        language=recipient.language,
+        context={**base_context(language=recipient.language), **context},
+    )
+    assert len(rendered.body_text) <= 160, rendered.body_text
+    assert rendered.body_text.startswith("Prairie Valley Energy")
+
+
+@pytest.mark.parametrize("name", ["PVE", "Prairie Valley Energy Electric Cooperative, Inc."])
+def test_a_long_utility_name_leaves_less_room_for_the_text(name):
+    utility = comms.UtilityInfo(name=name, short_name="X", support_phone="+1 800 555 0134")
+    context = comms.pre_event_context(
+        event=event_info((WED, WED + dt.timedelta(days=1)), emergency=True),
+        recipient=SOFIA,
+        rate=D("1.25"),
         utility=utility,
         kind="day_before",
         sent_on=WED - dt.timedelta(days=1),
     )
-    assert len(context["sms_text"]) <= 160
-    assert context["sms_text"].startswith(short_name)
+    whole = f"{name}: {context['sms_text']} Reply STOP to opt out, HELP for help"
+    assert len(whole) <= 160
 
 
 def test_pre_event_context_has_the_date_day_times_rate_and_tips():
@@ -287,7 +313,7 @@ def test_planned_messages_carry_topic_key_and_channels():
     assert messages[0].channels == ("sms", "push")
 
 
-# The dispatcher ------------------------------------------------------------------------
+# The dispatcher, through the notifications app ------------------------------------------
 
 
 @pytest.fixture
@@ -295,7 +321,7 @@ def program():
     return PtrProgramFactory(default_track=TrackFactory(name="Standard", channels="email,sms"))
 
 
-def held_event(program, outbox_now=None):
+def held_event(program):
     return services.peak_event_schedule(
         program=program,
         start_date=WED,
@@ -303,6 +329,20 @@ def held_event(program, outbox_now=None):
         end_time=dt.time(18),
         now=local(dt.date(2026, 7, 13), 10),
     )
+
+
+def reachable(participant, *channels):
+    """Register the customer's addresses (a verified mobile for texts and calls)."""
+    customer = participant.customer
+    key = f"customer:{customer.pk}"
+    for channel in channels or ("email",):
+        address = f"{customer.pk}@example.com" if channel == "email" else "+12175550100"
+        contact_point_upsert(recipient_key=key, channel=channel, address=address, verified=True)
+    return key
+
+
+def sent(topic, **filters):
+    return Message.objects.filter(topic=topic, **filters).exclude(status="suppressed")
 
 
 @pytest.mark.django_db
@@ -316,41 +356,66 @@ def test_the_day_before_wave_goes_to_the_tracks_participants_once(program, outbo
     EligibilityHoldFactory(
         customer=held.customer, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2027, 1, 1)
     )
+    standard_key = reachable(standard, "email", "sms")
+    phone_key = reachable(by_phone, "email", "voice")
+    reachable(held)
     event = held_event(program)
     assert event.communications.count() == 3  # standard: day before + reminder; voice: reminder
 
     counts = services.ptr_dispatch(now=local(dt.date(2026, 7, 14), 17, 1))
     assert counts["announced"] == 1
     assert counts["pre_event_messages"] == 1
-    assert [m["recipient"].key for m in outbox] == [f"customer:{standard.customer.pk}"]
-    assert outbox[0]["topic"] == "ptr.pre_event"
-    assert outbox[0]["channels"] == ("email", "sms")
-    assert (
-        outbox[0]["key"] == f"ptr:{event.pk}:day_before:2026-07-15:customer:{standard.customer.pk}"
-    )
+    pre = sent("ptr.pre_event")
+    assert set(pre.values_list("recipient_key", "channel")) == {
+        (standard_key, "email"),
+        (standard_key, "sms"),
+    }
+    email = pre.get(channel="email")
+    assert email.idempotency_key == f"ptr:{event.pk}:day_before:2026-07-15:{standard_key}"
+    assert "Wednesday, July 15 is a peak day" in email.body_text
+    assert "earn a bill credit of $1.00" in email.body_text
+    assert "- Charge your electric vehicle after the event ends." in email.body_text
+    assert "<li>Cook with a microwave or outdoor grill instead of the oven.</li>" in email.body_html
+    text = pre.get(channel="sms").body_text
+    assert len(text) <= 160
+    assert text.startswith("Prairie Valley Energy: Tomorrow: Peak Day on Wednesday, July 15")
+    assert text.endswith("Reply STOP to opt out, HELP for help")
     event.refresh_from_db()
     assert event.status == EventStatus.NOTIFIED
     # The held customer is not a participant of this event.
     assert set(event.results.values_list("participant", flat=True)) == {standard.pk, by_phone.pk}
 
     services.ptr_dispatch(now=local(dt.date(2026, 7, 14), 17, 30))
-    assert len(outbox) == 1  # nothing is sent twice
+    assert Message.objects.filter(topic="ptr.pre_event").count() == 2  # nothing sent twice
 
+    # Reminders go by text and app by default; this customer asked for calls too.
+    preference_set(
+        recipient_key=phone_key, topic="ptr.same_day_reminder", channel="voice", enabled=True
+    )
     services.ptr_dispatch(now=local(WED, 15, 1))
-    reminders = [m for m in outbox if m["topic"] == "ptr.same_day_reminder"]
-    assert {m["recipient"].key for m in reminders} == {
-        f"customer:{standard.customer.pk}",
-        f"customer:{by_phone.customer.pk}",
+    reminders = sent("ptr.same_day_reminder")
+    assert set(reminders.values_list("recipient_key", "channel")) == {
+        (standard_key, "sms"),
+        (phone_key, "voice"),
     }
-    assert {m["channels"] for m in reminders} == {("email", "sms"), ("voice",)}
+    # The track narrows the channels; the customer's preferences decide within them.
+    assert (
+        Message.objects.get(
+            topic="ptr.same_day_reminder", recipient_key=standard_key, channel="email"
+        ).status
+        == "suppressed"
+    )
+    call = reminders.get(channel="voice").body_text
+    assert call.startswith("This is a reminder from Prairie Valley Energy.")
+    assert call.endswith("To stop these calls, press 9 now.")
 
 
 @pytest.mark.django_db
 def test_a_wave_past_its_deadline_is_skipped_not_sent_late(program, outbox):
-    ParticipantFactory(program=program)
+    reachable(ParticipantFactory(program=program))
     event = held_event(program)
     services.ptr_dispatch(now=local(WED, 15, 45))  # the system was down until now
-    assert outbox == []
+    assert not Message.objects.exists()
     statuses = set(event.communications.values_list("status", "note"))
     assert statuses == {(CommunicationStatus.SKIPPED, "Past its deadline.")}
     event.refresh_from_db()
@@ -366,34 +431,36 @@ def test_results_go_out_as_soon_as_participants_are_settled(
     silent_track = Track.objects.create(name="Quiet", channels="email", send_results=False)
     quiet = ParticipantFactory(program=program, track=silent_track)
     for participant, actual in ((saver, 1), (spender, 3), (quiet, 1)):
+        reachable(participant)
         days = [dt.date(2026, 7, d) for d in (8, 9, 10, 13, 14)]
         write_days(participant.service_point, days, {16: 2, 17: 2})
         write_day(participant.service_point, WED, {16: actual, 17: actual})
     event = held_event(program)
     services.ptr_dispatch(now=local(dt.date(2026, 7, 14), 17, 1))
     services.ptr_dispatch(now=local(WED, 16, 1))
-    outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.ptr_dispatch(now=local(WED, 18, 1))  # over: completed → settled → results
 
     event.refresh_from_db()
     assert event.status == EventStatus.SETTLED
-    results = {m["recipient"].key: m for m in outbox if m["topic"] == "ptr.post_event"}
+    results = {m.recipient_key: m for m in sent("ptr.post_event", channel="email")}
     assert set(results) == {f"customer:{saver.customer.pk}", f"customer:{spender.customer.pk}"}
-    good = results[f"customer:{saver.customer.pk}"]["context"]
-    assert good["rebate"] == "$2.00"
-    assert good["baseline_kwh"] == "4.0"
-    assert good["savings_kwh"] == "2.0"
-    assert good["season_rebate"] == "$2.00"
-    # Average over the three settled participants: (2 + (−2) + 2) / 3 kWh.
-    assert good["average_savings_kwh"] == "0.7"
-    bad = results[f"customer:{spender.customer.pk}"]["context"]
-    assert bad["saved"] is False
-    assert "Thank you for taking part" in bad["headline"]
+    good = results[f"customer:{saver.customer.pk}"]
+    assert good.subject == "Your Peak Time Rebate results for Wednesday, July 15: $2.00 earned"
+    assert "Your typical use for those hours (baseline): 4.0 kWh" in good.body_text
+    assert "You saved: 2.0 kWh" in good.body_text
+    assert "Your rebate: $2.00" in good.body_text
+    assert "Your earnings this season: $2.00." in good.body_text
+    # The average of the three settled participants: (2 + (−2) + 2) / 3 kWh.
+    assert "You saved more than the average participant (0.7 kWh)." in good.body_text
+    bad = results[f"customer:{spender.customer.pk}"]
+    assert "no credit for this event, but every peak day is a new chance" in bad.body_text
+    assert "$0.00" not in bad.body_text + bad.subject
+    assert "Next time, try this:" in bad.body_text
     assert EventResult.objects.filter(event=event, notified_at__isnull=False).count() == 2
     assert EventResult.objects.get(participant=quiet).results_withheld
+    assert len(outbox) == 2  # delivered by the locmem e-mail backend
     # Nothing is sent again.
-    outbox.clear()
     services.ptr_dispatch(now=local(WED, 19))
-    assert outbox == []
+    assert Message.objects.filter(topic="ptr.post_event").count() == 4  # e-mail + (suppressed) text
     assert EventResult.objects.filter(status=ResultStatus.SETTLED).count() == 3

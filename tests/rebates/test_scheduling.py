@@ -207,7 +207,7 @@ def test_cancelling_a_scheduled_event_cancels_its_messages_and_records_who(progr
     )
 
 
-def test_every_step_of_a_held_event_is_in_its_history(program, outbox):
+def test_every_step_of_a_held_event_is_in_its_history(program):
     ParticipantFactory(program=program)
     event = schedule(program)
     for moment in (
