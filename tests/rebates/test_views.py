@@ -6,8 +6,10 @@ from decimal import Decimal as D  # noqa: N817
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 
 from billing.selectors import SESSION_CUSTOMER_KEY
 from rebates.models import EventKind, EventStatus, Participant, Participation, ResultStatus
@@ -295,6 +297,15 @@ def test_figure_json_is_valid_for_the_script(client, program, alex):
     assert figure["layout"]["barmode"] == "group"
 
 
+@pytest.fixture
+def _english_afterwards():
+    # The profile-language middleware activates the language for the thread and
+    # leaves it active; later tests in this process must not inherit Spanish.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.mark.usefixtures("_english_afterwards")
 def test_the_page_speaks_spanish(client, program, alex):
     user, participant = alex
     past_result(program, participant)
