@@ -29,6 +29,7 @@ install-dev: $(VENV)/.dev
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py seed_demo_catalog --if-empty
 	$(PY) manage.py seed_demo_ptr --if-empty
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -106,6 +106,10 @@ LOCAL_APPS = [
     "billing",
     "notifications",
     "insights",
+    "segments",
+    "catalog",
+    "enrollment",
+    "promotions",
     "rebates",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -290,6 +294,21 @@ CELERY_BEAT_SCHEDULE: dict = {
 # A task whose worker died is redelivered after this many seconds (Redis).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
+
+# PROGRAM CATALOG AND ENROLLMENT (docs/catalog-and-enrollment.md)
+# ------------------------------------------------------------------------------
+# Product kind -> fulfilment handler (dotted path, loaded lazily). The Peak
+# Time Rebate's handler lives in rebates: "ptr": "rebates.fulfilment.PtrFulfilment".
+ENROLLMENT_FULFILMENT_HANDLERS = {
+    "generic": "enrollment.fulfilment.GenericFulfilment",
+    "rate_change": "enrollment.fulfilment.RateChangeFulfilment",
+    "paperless_billing": "enrollment.fulfilment.InstantServiceFulfilment",
+    "autopay": "enrollment.fulfilment.InstantServiceFulfilment",
+}
+CELERY_BEAT_SCHEDULE["segments-refresh-nightly"] = {
+    "task": "segments.refresh_all",
+    "schedule": 24 * 60 * 60.0,
 }
 
 # PEAK TIME REBATES (rebates)

@@ -11,6 +11,15 @@ from tests.factories.billing import (
     ServicePointFactory,
     UsageValueFactory,
 )
+from tests.factories.catalog import (
+    BundleAdditionFactory,
+    BundleFactory,
+    CategoryFactory,
+    EligibilityRuleFactory,
+    ProductFactory,
+    ProductRelationFactory,
+)
+from tests.factories.enrollment import EnrollmentFactory, OrderFactory, ServiceOrderFactory
 from tests.factories.insights import NeighborComparisonFactory
 from tests.factories.notifications import (
     ChannelOptOutFactory,
@@ -21,6 +30,7 @@ from tests.factories.notifications import (
     MessageTemplateFactory,
     TopicPreferenceFactory,
 )
+from tests.factories.promotions import PromotionFactory
 from tests.factories.rebates import (
     EventResultFactory,
     ParticipantFactory,
@@ -29,34 +39,13 @@ from tests.factories.rebates import (
     SettlementAdjustmentFactory,
     TrackFactory,
 )
+from tests.factories.segments import (
+    CustomerProfileFactory,
+    SegmentConditionFactory,
+    SegmentFactory,
+)
 from tests.factories.users import StaffUserFactory, UserFactory
 
-__all__ = [
-    "AccountFactory",
-    "ChannelOptOutFactory",
-    "ClaimAttemptFactory",
-    "ContactPointFactory",
-    "CustomerAccessFactory",
-    "CustomerFactory",
-    "DeliveryAttemptFactory",
-    "EligibilityHoldFactory",
-    "EventResultFactory",
-    "HouseholdInvitationFactory",
-    "InboundMessageFactory",
-    "IntervalReadFactory",
-    "MessageFactory",
-    "MessageTemplateFactory",
-    "NeighborComparisonFactory",
-    "ParticipantFactory",
-    "PeakEventFactory",
-    "PremiseFactory",
-    "PtrProgramFactory",
-    "RateCodeFactory",
-    "ServicePointFactory",
-    "SettlementAdjustmentFactory",
-    "StaffUserFactory",
-    "TopicPreferenceFactory",
-    "TrackFactory",
-    "UsageValueFactory",
-    "UserFactory",
-]
+# Every factory imported above; tests/portal/test_admin.py finds a model's
+# factory here by name (<Model>Factory).
+__all__ = sorted(name for name in dir() if name.endswith("Factory"))
