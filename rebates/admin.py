@@ -233,7 +233,7 @@ class CommunicationInline(admin.TabularInline):
 
 @admin.register(PeakEvent)
 class PeakEventAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "program", "kind", "zone", "status", "dashboard_link"]
+    list_display = ["__str__", "program", "kind", "zone", "segment", "status", "dashboard_link"]
     list_filter = ["program", "status", "kind"]
     date_hierarchy = "start_date"
     actions = ["cancel", "settle_pending", "recompute", "close_settlement", "export_rebates"]
@@ -245,6 +245,7 @@ class PeakEventAdmin(admin.ModelAdmin):
         "end_time",
         "kind",
         "zone",
+        "segment",
         "status",
         "starts_at",
         "ends_at",
@@ -287,6 +288,7 @@ class PeakEventAdmin(admin.ModelAdmin):
                 end_time=data["end_time"],
                 kind=data["kind"],
                 zone=data.get("zone") or "",
+                segment=data.get("segment"),
                 note=data.get("note") or "",
                 actor=request.user,
             )
@@ -443,12 +445,10 @@ class PeakEventAdmin(admin.ModelAdmin):
 
 def message_counts(event: PeakEvent) -> list[dict]:
     """Messages per channel and status, from the notifications app's delivery log."""
-    try:
-        from notifications.models import Message
-    except ImportError:
-        return []
+    from notifications.models import Message
+
     rows = (
-        Message.objects.filter(idempotency_key__startswith=f"ptr:{event.pk}:")
+        Message.objects.filter(batch_key__startswith=f"ptr:{event.pk}:")
         .values("channel", "status")
         .annotate(n=Count("pk"))
         .order_by("channel", "status")

@@ -144,6 +144,7 @@ class PeakEventScheduleForm(forms.ModelForm):
             "end_time",
             "kind",
             "zone",
+            "segment",
             "note",
         ]
 
@@ -169,6 +170,7 @@ class PeakEventScheduleForm(forms.ModelForm):
             start_time=data["start_time"],
             end_time=data["end_time"],
             zone=(data.get("zone") or "").strip(),
+            segment=data.get("segment"),
         )
         for field, messages in event_problems(request, now=timezone.now()).items():
             target = field if field in self.fields else None

@@ -11,6 +11,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from rebates.baselines import BaselineParamError, method_get
@@ -27,6 +28,7 @@ class EventRequest:
     start_time: dt.time
     end_time: dt.time
     zone: str = ""
+    segment: object | None = None  # segments.Segment
 
 
 def local_instant(day: dt.date, at: dt.time, zone: zoneinfo.ZoneInfo) -> dt.datetime | None:
@@ -54,6 +56,8 @@ def event_problems(request: EventRequest, *, now: dt.datetime) -> dict[str, list
         add("end_time", _("Events end on the hour."))
     if request.end_time <= request.start_time:
         add("end_time", _("The end must be after the start (events do not cross midnight)."))
+    if request.zone and request.segment is not None:
+        add("segment", _("Target a zone or a segment, not both."))
     if request.end_date < request.start_date:
         add("end_date", _("The last day cannot be before the first day."))
     days = (request.end_date - request.start_date).days + 1
@@ -122,8 +126,12 @@ def event_problems(request: EventRequest, *, now: dt.datetime) -> dict[str, list
         start_time__lt=request.end_time,
         end_time__gt=request.start_time,
     )
+    # Zones are disjoint; a segment may share customers with anything, so an
+    # event for a segment clashes with every other event at the same time.
     if request.zone:
-        overlapping = overlapping.filter(zone__in=["", request.zone])
+        overlapping = overlapping.filter(
+            Q(zone__in=["", request.zone], segment__isnull=True) | Q(segment__isnull=False)
+        )
     clash = overlapping.first()
     if clash is not None:
         add("start_date", _("This overlaps another event (%(event)s).") % {"event": clash})

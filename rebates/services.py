@@ -309,11 +309,16 @@ def peak_event_schedule(
     end_date: dt.date | None = None,
     kind: str = EventKind.NORMAL,
     zone: str = "",
+    segment=None,
     note: str = "",
     actor=None,
     now: dt.datetime | None = None,
 ) -> PeakEvent:
-    """Call a peak event: validate it, save it, plan its message waves."""
+    """Call a peak event: validate it, save it, plan its message waves.
+
+    The event is for every participant, those in one `zone`, or those in one
+    customer `segment` (segments.Segment, its precomputed members).
+    """
     now = now or timezone.now()
     # One scheduler at a time per program, so two overlapping events cannot
     # both pass the overlap check.
@@ -325,6 +330,7 @@ def peak_event_schedule(
         start_time=start_time,
         end_time=end_time,
         zone=zone.strip(),
+        segment=segment,
     )
     problems = event_problems(request, now=now)
     if problems:
@@ -337,6 +343,7 @@ def peak_event_schedule(
         end_time=end_time,
         kind=kind,
         zone=request.zone,
+        segment=segment,
         note=note,
         created_by=actor,
         baseline_method=program.baseline_method,
@@ -441,6 +448,9 @@ def peak_event_announce(*, event: PeakEvent, now: dt.datetime | None = None) -> 
             FROM rebates_participant p
             WHERE p.program_id = %s AND p.status = 'active' AND p.enrolled_at <= %s
               AND (%s = '' OR p.zone = %s)
+              AND (%s IS NULL OR p.customer_id IN (
+                    SELECT m.customer_id FROM segments_segmentmembership m
+                    WHERE m.segment_id = %s))
               AND p.customer_id IN ({eligible_sql})
               AND NOT EXISTS (SELECT 1 FROM rebates_eventresult x
                               WHERE x.event_id = %s AND x.participant_id = p.id)""",  # noqa: S608
@@ -455,6 +465,8 @@ def peak_event_announce(*, event: PeakEvent, now: dt.datetime | None = None) -> 
                 now,
                 event.zone,
                 event.zone,
+                event.segment_id,
+                event.segment_id,
                 *eligible_params,
                 event.pk,
             ],

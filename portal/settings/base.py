@@ -324,6 +324,8 @@ REBATES_BASELINE_METHODS = {
 REBATES_NOTIFY_SENDER = env(
     "REBATES_NOTIFY_SENDER", default="rebates.communications.notifications_send"
 )
+# The catalog's Peak Time Rebates product (kind "ptr") enrols through rebates.
+ENROLLMENT_FULFILMENT_HANDLERS["ptr"] = "rebates.fulfilment.PtrFulfilment"
 
 # REST FRAMEWORK
 # ------------------------------------------------------------------------------
@@ -349,7 +351,7 @@ PHONENUMBER_DEFAULT_REGION = "US"
 # ------------------------------------------------------------------------------
 # Dotted paths to callables (request, customer) -> HTML or None, shown at the
 # top of the dashboard, e.g. "rebates.banners.peak_event_banner".
-INSIGHTS_DASHBOARD_BANNERS: list[str] = []
+INSIGHTS_DASHBOARD_BANNERS: list[str] = ["rebates.banners.peak_event_banner"]
 # The dashboard's HTML is cached per customer, language and data version
 # (invalidated by any new bill, read or comparison); 0 turns the cache off.
 INSIGHTS_DASHBOARD_CACHE_SECONDS = env.int("INSIGHTS_DASHBOARD_CACHE_SECONDS", default=6 * 60 * 60)

@@ -49,6 +49,15 @@ class PeakEvent(TimeStampedModel):
     zone = models.CharField(
         _("zone"), max_length=40, blank=True, help_text=_("Blank: every participant.")
     )
+    segment = models.ForeignKey(
+        "segments.Segment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("segment"),
+        help_text=_("Only participants in this customer segment (instead of a zone)."),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=EventStatus.choices, default=EventStatus.SCHEDULED
     )
@@ -91,6 +100,10 @@ class PeakEvent(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=EventKind.values), name="peakevent_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(zone="") | Q(segment__isnull=True),
+                name="peakevent_zone_or_segment",
             ),
         ]
         indexes = [models.Index(fields=["program", "status", "starts_at"], name="peakevent_idx")]

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 import pytest
 
+from notifications.models import Message
+from notifications.services import contact_point_upsert
 from rebates import services
 from rebates.models import (
     CommunicationStatus,
@@ -26,9 +28,6 @@ from tests.rebates.conftest import write_day
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
-# Until the notifications app is in main, the worker hands messages to a sender
-# that drops them; the waves and results still record what was sent.
-SENDER = "rebates.communications.notifications_discard"
 
 
 def _weekday_after(days: int) -> dt.date:
@@ -61,6 +60,15 @@ def test_an_event_is_scheduled_announced_held_settled_and_reported():
             )
         write_day(participant.service_point, EVENT_DAY, {16: event_use, 17: event_use})
 
+    for participant in (saver, steady):
+        key = f"customer:{participant.customer.pk}"
+        contact_point_upsert(
+            recipient_key=key, channel="email", address=f"{participant.customer.pk}@example.com"
+        )
+        contact_point_upsert(
+            recipient_key=key, channel="sms", address="+12175550100", verified=True
+        )
+
     event = services.peak_event_schedule(
         program=program,
         start_date=EVENT_DAY,
@@ -70,7 +78,7 @@ def test_an_event_is_scheduled_announced_held_settled_and_reported():
     )
     assert event.status == EventStatus.SCHEDULED
 
-    with celery_worker(extra_env={"REBATES_NOTIFY_SENDER": SENDER}) as worker:
+    with celery_worker() as worker:
 
         def dispatch(moment, until):
             ptr_dispatch_task.delay(now=moment.isoformat())
@@ -115,3 +123,21 @@ def test_an_event_is_scheduled_announced_held_settled_and_reported():
     assert results[saver.pk].rebate == Decimal("2.00")
     assert results[steady.pk].savings_kwh == Decimal("0.000000")
     assert results[steady.pk].rebate == Decimal("0.00")
+
+    # What the customers got, through the notifications app (locmem channels).
+    saver_key, steady_key = (f"customer:{p.customer.pk}" for p in (saver, steady))
+    delivered = Message.objects.filter(status="sent")
+    assert set(delivered.filter(topic="ptr.pre_event").values_list("recipient_key", "channel")) == {
+        (saver_key, "email"),
+        (saver_key, "sms"),
+        (steady_key, "email"),
+        (steady_key, "sms"),
+    }
+    assert set(
+        delivered.filter(topic="ptr.same_day_reminder").values_list("recipient_key", "channel")
+    ) == {(saver_key, "sms"), (steady_key, "sms")}
+    good = delivered.get(topic="ptr.post_event", recipient_key=saver_key, channel="email")
+    assert "Your rebate: $2.00" in good.body_text
+    friendly = delivered.get(topic="ptr.post_event", recipient_key=steady_key, channel="email")
+    assert "every peak day is a new chance to earn one" in friendly.body_text
+    assert "$0.00" not in friendly.body_text

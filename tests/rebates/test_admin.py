@@ -13,6 +13,7 @@ from django.urls import reverse
 from rebates.models import EventStatus, PeakEvent, ResultStatus
 from tests.factories import (
     EventResultFactory,
+    MessageFactory,
     ParticipantFactory,
     PeakEventFactory,
     PtrProgramFactory,
@@ -176,6 +177,17 @@ def test_export_action_downloads_the_opower_ptr_file(admin_client, program):
 
 def test_dashboard_shows_totals_messages_and_pending_reasons(admin_client, program):
     event = settled_event(program)
+    for n, (channel, status) in enumerate(
+        [("email", "sent"), ("email", "sent"), ("sms", "suppressed")]
+    ):
+        MessageFactory(
+            topic="ptr.post_event",
+            channel=channel,
+            status=status,
+            batch_key=f"ptr:{event.pk}:results",
+            idempotency_key=f"ptr:{event.pk}:results:customer:{n}",
+        )
+    MessageFactory(batch_key="ptr:999:results", idempotency_key="ptr:999:results:customer:1")
     response = admin_client.get(reverse("admin:rebates_peakevent_dashboard", args=[event.pk]))
     assert response.status_code == 200
     assert response.context["participants"] == 3
@@ -187,6 +199,10 @@ def test_dashboard_shows_totals_messages_and_pending_reasons(admin_client, progr
         {"status": "pending", "reason_code": "missing_event_reads", "n": 1}
     ]
     assert "Interval data for the event hours on 2026-07-15 is missing" in response.text
+    assert response.context["messages_by_channel"] == [
+        {"channel": "email", "status": "sent", "n": 2},
+        {"channel": "sms", "status": "suppressed", "n": 1},
+    ]
 
 
 def test_close_settlement_gives_up_on_pending_results(admin_client, program):

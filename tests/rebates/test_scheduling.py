@@ -220,3 +220,35 @@ def test_every_step_of_a_held_event_is_in_its_history(program):
     steps = list(event.history.values_list("to_status", flat=True))
     assert steps == ["scheduled", "notified", "in_progress", "completed"]
     assert PeakEvent.objects.get(pk=event.pk).status == EventStatus.COMPLETED
+
+
+# segments -----------------------------------------------------------------------------
+
+
+def test_an_event_for_a_segment_reaches_only_its_members(program):
+    from django.utils import timezone
+
+    from segments.models import SegmentMembership
+    from tests.factories import SegmentFactory
+
+    member = ParticipantFactory(program=program)
+    other = ParticipantFactory(program=program)
+    segment = SegmentFactory(name="Heat-wave neighbourhoods")
+    SegmentMembership.objects.create(
+        segment=segment, customer=member.customer, computed_at=timezone.now()
+    )
+    event = schedule(program, segment=segment)
+    assert event.segment == segment
+    services.peak_event_announce(event=event, now=NOW)
+    assert list(event.results.values_list("participant", flat=True)) == [member.pk]
+    assert other.pk not in event.results.values_list("participant", flat=True)
+    # A segment can share customers with any other event: no overlap with it.
+    assert "overlaps" in problems(program, zone="62701")["start_date"][0]
+
+
+def test_an_event_targets_a_zone_or_a_segment_not_both(program):
+    from tests.factories import SegmentFactory
+
+    ParticipantFactory(program=program, zone="62701")
+    errors = problems(program, zone="62701", segment=SegmentFactory())
+    assert errors["segment"] == ["Target a zone or a segment, not both."]

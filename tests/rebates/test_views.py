@@ -314,3 +314,12 @@ def test_the_page_speaks_spanish(client, program, alex):
     text = login(client, user).get(reverse("rebates:peak_savings")).text
     assert "Ahorro en horas pico" in text
     assert "Ahorró 2.5 kWh y ganó $2.50." in text or "Ahorró 2,5 kWh y ganó $2,50." in text
+
+
+def test_the_insights_dashboard_shows_the_next_event_banner(client, program, alex):
+    user, participant = alex
+    PeakEventFactory(program=program, start_date=dt.date(2026, 7, 22))
+    url = reverse("insights:dashboard", args=[participant.customer.pk])
+    response = login(client, user).get(url)
+    assert response.status_code == 200
+    assert "Peak day: Wednesday, July 22" in response.text

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from billing.demo_logins import DEMO_CUSTOMER_ID
 from billing.models import IntervalRead, RateCode
+from billing.recipients import customer_contact_points_register
 from rebates import services
 from rebates.models import (
     EventStatus,
@@ -106,6 +107,7 @@ class Command(BaseCommand):
             program = program or self._program(last_day)
             if not has_past:
                 self._past_events(program, last_day, zone, rng)
+            self._contact_points(program)
             if not has_upcoming:
                 self._upcoming_event(program, zone)
         self.stdout.write(self.style.SUCCESS(self._summary(program)))
@@ -218,6 +220,17 @@ class Command(BaseCommand):
                 IntervalRead.objects.filter(
                     service_point_id=read.service_point_id, interval_end=read.interval_end
                 ).update(value=(read.value * factor).quantize(Decimal("0.0001")))
+
+    def _contact_points(self, program) -> None:
+        """The demo customers' e-mail and phone on file, so the upcoming event reaches them."""
+        customers = {
+            p.customer
+            for p in program.participants.filter(status=ParticipantStatus.ACTIVE).select_related(
+                "customer"
+            )
+        }
+        for customer in customers:
+            customer_contact_points_register(customer=customer)
 
     def _upcoming_event(self, program, zone) -> None:
         holidays = set(program.excluded_days.values_list("day", flat=True))
