@@ -23,6 +23,7 @@ from billing.eligibility import customer_eligibility, customers_eligible
 from billing.models import Account, Customer, Fuel, MeterType, Purpose
 from portal.utility import utility_get
 from rebates import communications, settlement
+from rebates.banners import banner_cache_clear
 from rebates.models import (
     CommunicationStatus,
     EnrolledVia,
@@ -182,6 +183,8 @@ def ptr_participants_sync(
     Participant.objects.bulk_update(
         changed, ["status", "reason_code", "reason", "account", "updated_at"], batch_size=2000
     )
+    if new or changed:
+        transaction.on_commit(banner_cache_clear)
     return counts
 
 
@@ -265,6 +268,7 @@ def ptr_participant_enroll(
             fields.append("enabling_technology")
         if fields:
             participant.save(update_fields=[*fields, "updated_at"])
+    transaction.on_commit(banner_cache_clear)
     return participant
 
 
@@ -274,6 +278,7 @@ def ptr_participant_withdraw(*, participant: Participant, reason: str) -> Partic
     participant.reason_code = "withdrawn"
     participant.reason = reason[:300] or "Withdrawn."
     participant.save(update_fields=["status", "reason_code", "reason", "updated_at"])
+    transaction.on_commit(banner_cache_clear)
     return participant
 
 
@@ -371,6 +376,7 @@ def peak_event_schedule(
                 )
             )
     EventCommunication.objects.bulk_create(waves)
+    transaction.on_commit(banner_cache_clear)
     from rebates.tasks import ptr_dispatch_task
 
     ptr_dispatch_task.delay_on_commit()
@@ -404,6 +410,7 @@ def peak_event_transition(
     PeakEventStatusChange.objects.create(
         event=event, from_status=previous, to_status=to, at=now, actor=actor, note=note[:300]
     )
+    transaction.on_commit(banner_cache_clear)
     return event
 
 

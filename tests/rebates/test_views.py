@@ -323,3 +323,25 @@ def test_the_insights_dashboard_shows_the_next_event_banner(client, program, ale
     response = login(client, user).get(url)
     assert response.status_code == 200
     assert "Peak day: Wednesday, July 22" in response.text
+
+
+def test_the_dashboard_banner_is_cached_until_events_change(
+    client, program, alex, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from rebates import services
+    from rebates.banners import peak_event_banner
+
+    _user, participant = alex
+    customer = participant.customer
+    assert peak_event_banner(None, customer) is None
+    with django_assert_num_queries(0):
+        assert peak_event_banner(None, customer) is None  # from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        services.peak_event_schedule(
+            program=program,
+            start_date=dt.date(2026, 7, 22),
+            start_time=dt.time(16),
+            end_time=dt.time(19),
+            now=NOW,
+        )
+    assert "Peak day: Wednesday, July 22" in peak_event_banner(None, customer)
