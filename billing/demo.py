@@ -50,6 +50,9 @@ CITIES = [
     ("Sherman", "IL", ["62684"], 39.8937, -89.6048),
     ("Rochester", "IL", ["62563"], 39.7495, -89.5318),
 ]
+# Most homes are in the main city, so a small demo still has enough similar
+# homes nearby for neighbor comparisons.
+CITY_WEIGHTS = [55, 12, 11, 11, 11]
 STREETS = [
     "Oak St",
     "Maple Ave",
@@ -279,7 +282,7 @@ def _add_months(day: date, months: int) -> date:
 
 def _premise_build(plan: DemoPlan, index: int) -> DemoPremise:
     rng = _rng(plan, "premise", index)
-    city, state, zips, lat, lon = CITIES[rng.randrange(len(CITIES))]
+    city, state, zips, lat, lon = rng.choices(CITIES, weights=CITY_WEIGHTS)[0]
     # Premises 0 and 1 belong to the demo customer: a dual-fuel house with a
     # smart meter and a second home, so the premise switcher has two choices.
     if index == 0:
@@ -449,8 +452,13 @@ def _occupants_build(plan, premise, rng) -> None:
         )
 
 
+# Meters are read on four cycles a week apart; homes read in the same week
+# are the ones compared with each other (insights).
+READ_CYCLE_DAYS = (3, 10, 17, 24)
+
+
 def _cycle_day(index: int) -> int:
-    return index % 20 + 1
+    return READ_CYCLE_DAYS[index % len(READ_CYCLE_DAYS)]
 
 
 def _daily_series(plan: DemoPlan, premise: DemoPremise, sp: DemoServicePoint) -> list[float]:

@@ -19,7 +19,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--customers", type=int, default=200, help="Premises to create.")
+        parser.add_argument("--customers", type=int, default=600, help="Premises to create.")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
             "--as-of",
