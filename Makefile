@@ -31,6 +31,7 @@ run: install
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py seed_demo_catalog --if-empty
 	$(PY) manage.py neighbor_comparisons_refresh
+	$(PY) manage.py seed_demo_ptr --if-empty
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Set up and run the whole test suite (SQLite unless DATABASE_URL is set).

@@ -51,6 +51,34 @@ _EVENT = {
     "start_time": "2 p.m.",
     "end_time": "7 p.m.",
     "rebate_rate": "$1.25",
+    # What rebates.communications adds (see docs/peak-time-rebates.md).
+    "is_multi_day": False,
+    "is_emergency": False,
+    "tip_1": "Pre-cool your home before the event, then raise the thermostat 3–4 degrees.",
+    "tip_2": "Run the dishwasher, washer and dryer before or after the event hours.",
+    "tip_3": "Charge your electric vehicle after the event ends.",
+    "sms_text": "Tomorrow: Peak Day on Tuesday, July 14, 2 p.m. to 7 p.m. Earn $1.25/kWh saved.",
+    "voice_script": (
+        "This is an alert from Prairie Valley Energy. Tomorrow, Tuesday, July 14, is a peak "
+        "day. From 2 p.m. to 7 p.m., use less energy to earn $1.25 for every kilowatt-hour "
+        "you save. You may reach us at +1 800 555 0134."
+    ),
+}
+_RESULTS = {
+    **_EVENT,
+    "saved": True,
+    "baseline_kwh": "14.2",
+    "actual_kwh": "9.8",
+    "savings_kwh": "4.4",
+    "rebate": "$5.50",
+    "tip": "",
+    "comparison": "You saved more than the average participant (2.1 kWh).",
+    "season_text": "Your earnings this season: $12.40.",
+    "sms_text": "You saved 4.4 kWh on Tuesday, July 14 and earned $5.50.",
+    "voice_script": (
+        "This is Prairie Valley Energy with your peak day results. You saved 4.4 kWh on "
+        "Tuesday, July 14 and earned $5.50. You may reach us at +1 800 555 0134."
+    ),
 }
 
 
@@ -94,13 +122,7 @@ TOPICS: dict[str, Topic] = {
             _("How much you saved and earned after each peak event."),
             ALL_CHANNELS,
             (Channel.EMAIL, Channel.PUSH),
-            sample_context={
-                **_EVENT,
-                "baseline_kwh": "14.2",
-                "actual_kwh": "9.8",
-                "savings_kwh": "4.4",
-                "rebate": "$5.50",
-            },
+            sample_context=_RESULTS,
         ),
         Topic(
             BILL_READY,

@@ -14,6 +14,7 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     ("home", _("Home"), "all"),
     ("notifications:preferences", _("Notifications"), "customer"),
     ("billing:homes", _("Your homes"), "customer"),
+    ("rebates:peak_savings", _("Peak savings"), "customer"),
     ("catalog:index", _("Programs"), "all"),
     ("enrollment:order-list", _("My programs"), "customer"),
     ("enrollment:cart", _("Cart"), "all"),

@@ -110,6 +110,7 @@ LOCAL_APPS = [
     "catalog",
     "enrollment",
     "promotions",
+    "rebates",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -285,6 +286,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "insights.neighbor_comparisons_refresh",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Peak events: announce, start, complete; send due message waves and results.
+    "rebates-dispatch": {"task": "rebates.dispatch", "schedule": 60.0},
+    # Retry settlements still waiting for interval data.
+    "rebates-settle-pending": {"task": "rebates.settle_pending", "schedule": 30 * 60.0},
 }
 # A task whose worker died is redelivered after this many seconds (Redis).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -317,6 +322,21 @@ BILLING_IMPORT_NEGATIVE_USAGE = env("BILLING_IMPORT_NEGATIVE_USAGE", default="ne
 BILLING_IMPORT_MAX_STORED_ERRORS = env.int("BILLING_IMPORT_MAX_STORED_ERRORS", default=100_000)
 # How often a running import records its progress for the admin (PostgreSQL).
 BILLING_IMPORT_PROGRESS_SECONDS = env.float("BILLING_IMPORT_PROGRESS_SECONDS", default=1.0)
+# PEAK TIME REBATES (rebates)
+# ------------------------------------------------------------------------------
+# Baseline methods by name (dotted paths to rebates.baselines.BaselineMethod).
+REBATES_BASELINE_METHODS = {
+    "high-x-of-y": "rebates.baselines.HIGH_X_OF_Y",
+    "middle-8-of-10": "rebates.baselines.MIDDLE_8_OF_10",
+    "average-adjusted": "rebates.baselines.AVERAGE_ADJUSTED",
+}
+# The one function that hands planned messages to the notifications app
+# (rebates.communications.notifications_discard drops them: dry runs).
+REBATES_NOTIFY_SENDER = env(
+    "REBATES_NOTIFY_SENDER", default="rebates.communications.notifications_send"
+)
+# The catalog's Peak Time Rebates product (kind "ptr") enrols through rebates.
+ENROLLMENT_FULFILMENT_HANDLERS["ptr"] = "rebates.fulfilment.PtrFulfilment"
 
 # REST FRAMEWORK
 # ------------------------------------------------------------------------------
@@ -342,7 +362,7 @@ PHONENUMBER_DEFAULT_REGION = "US"
 # ------------------------------------------------------------------------------
 # Dotted paths to callables (request, customer) -> HTML or None, shown at the
 # top of the dashboard, e.g. "rebates.banners.peak_event_banner".
-INSIGHTS_DASHBOARD_BANNERS: list[str] = []
+INSIGHTS_DASHBOARD_BANNERS: list[str] = ["rebates.banners.peak_event_banner"]
 # The dashboard's HTML is cached per customer, language and data version
 # (invalidated by any new bill, read or comparison); 0 turns the cache off.
 INSIGHTS_DASHBOARD_CACHE_SECONDS = env.int("INSIGHTS_DASHBOARD_CACHE_SECONDS", default=6 * 60 * 60)

@@ -33,6 +33,14 @@ from tests.factories.notifications import (
     TopicPreferenceFactory,
 )
 from tests.factories.promotions import PromotionFactory
+from tests.factories.rebates import (
+    EventResultFactory,
+    ParticipantFactory,
+    PeakEventFactory,
+    PtrProgramFactory,
+    SettlementAdjustmentFactory,
+    TrackFactory,
+)
 from tests.factories.segments import (
     CustomerProfileFactory,
     SegmentConditionFactory,
