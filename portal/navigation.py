@@ -12,19 +12,24 @@ from django.utils.translation import gettext_lazy as _
 # (url name, label, shown to: "all" | "customer" | "anonymous")
 NAV_ITEMS: list[tuple[str, str, str]] = [
     ("home", _("Home"), "all"),
-    ("notifications:preferences", _("Notifications"), "customer"),
-    ("billing:homes", _("Your homes"), "customer"),
     ("rebates:peak_savings", _("Peak savings"), "customer"),
     ("catalog:index", _("Programs"), "all"),
     ("enrollment:order-list", _("My programs"), "customer"),
-    ("enrollment:cart", _("Cart"), "all"),
+]
+
+# The signed-in user's menu (under their initial in the header), before the
+# account-security links allauth provides.
+ACCOUNT_MENU_ITEMS: list[tuple[str, str, str]] = [
+    ("users:profile", _("Profile"), "customer"),
+    ("billing:homes", _("Homes and household"), "customer"),
+    ("notifications:preferences", _("Notification settings"), "customer"),
 ]
 
 
-def nav_items_for(request) -> list[dict]:
+def nav_items_for(request, entries=None) -> list[dict]:
     signed_in = request.user.is_authenticated
     items = []
-    for url_name, label, audience in NAV_ITEMS:
+    for url_name, label, audience in NAV_ITEMS if entries is None else entries:
         if audience == "customer" and not signed_in:
             continue
         if audience == "anonymous" and signed_in:
