@@ -17,6 +17,7 @@ from catalog.selectors import (
     combination_inputs,
     product_verdict,
 )
+from enrollment.fulfilment import fulfilment_handler, fulfilment_kinds
 from enrollment.models import (
     OPEN_STATUSES,
     Cart,
@@ -37,10 +38,30 @@ def open_product_ids_at_premise(*, premise_id: int) -> set[int]:
 
 
 def facts_for_customer(*, customer: Customer) -> dict:
-    """The catalog's facts provider: what the premise is enrolled in."""
-    return {
-        "open_product_ids": frozenset(open_product_ids_at_premise(premise_id=customer.premise_id))
-    }
+    """The catalog's facts provider: what the premise is enrolled in.
+
+    Besides open enrolments, a program may take customers part without an
+    order (Peak Time Rebates enrols by rate code and smart meter): a
+    fulfilment handler with ``participating(customer, params)`` says so, and
+    its products count as already enrolled.
+    """
+    product_ids = open_product_ids_at_premise(premise_id=customer.premise_id)
+    return {"open_product_ids": frozenset(product_ids | _participating_product_ids(customer))}
+
+
+def _participating_product_ids(customer: Customer) -> set[int]:
+    kinds = [
+        kind for kind in fulfilment_kinds() if hasattr(fulfilment_handler(kind), "participating")
+    ]
+    if not kinds:
+        return set()
+    found = set()
+    for product_id, kind, params in Product.objects.filter(kind__in=kinds).values_list(
+        "pk", "kind", "handler_params"
+    ):
+        if fulfilment_handler(kind).participating(customer, params or {}):
+            found.add(product_id)
+    return found
 
 
 def cart_lines(*, cart: Cart) -> list[CartLine]:

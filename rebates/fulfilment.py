@@ -47,6 +47,16 @@ class PtrFulfilment:
             note=f"Peak time rebate participant {participant.pk} ({participant.program.code})",
         )
 
+    def participating(self, customer, params: dict) -> bool:
+        """Whether the customer already takes part (e.g. enrolled automatically)."""
+        program = _program(params)
+        return (
+            program is not None
+            and Participant.objects.filter(
+                program=program, customer=customer, status=ParticipantStatus.ACTIVE
+            ).exists()
+        )
+
     def activated(self, request) -> None:
         """Nothing to do: the participant takes part from the moment they enrol."""
 

@@ -52,3 +52,22 @@ def test_a_customer_who_cannot_take_part_gets_the_reason(program):
         fulfilment_handler("ptr").start(request_for(account.customer, program="PTR"))
     assert "smart electric meter" in info.value.messages[0]
     assert not Participant.objects.exists()
+
+
+def test_an_automatic_participant_already_has_the_ptr_product(program):
+    from enrollment.selectors import facts_for_customer
+    from tests.factories import ParticipantFactory, ProductFactory
+
+    participant = ParticipantFactory(program=program)
+    ptr_product = ProductFactory(kind="ptr", handler_params={"program": "ptr"})
+    other = ProductFactory()
+    open_ids = facts_for_customer(customer=participant.customer)["open_product_ids"]
+    assert ptr_product.pk in open_ids
+    assert other.pk not in open_ids
+
+    participant.status = ParticipantStatus.WITHDRAWN
+    participant.reason = "Moved out."
+    participant.save()
+    assert (
+        ptr_product.pk not in facts_for_customer(customer=participant.customer)["open_product_ids"]
+    )
