@@ -14,3 +14,10 @@ NOTIFICATION_CHANNELS = {
 }
 # Passkeys and security keys on http://127.0.0.1 during development only.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+
+# The demo staff login has two-factor authentication (required for staff);
+# in development any TOTP prompt also accepts this code. allauth refuses it
+# unless DEBUG is on.
+MFA_TOTP_INSECURE_BYPASS_CODE = (
+    env("MFA_TOTP_INSECURE_BYPASS_CODE", default="000000") if DEBUG else None
+)

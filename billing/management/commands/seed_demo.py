@@ -88,4 +88,5 @@ class Command(BaseCommand):
                 logins = demo_logins_create()
             self.stdout.write("Demo logins (for this demo database only):")
             for login in logins:
-                self.stdout.write(f"  {login.role:<9} {login.email:<24} password: {login.password}")
+                line = f"  {login.role:<9} {login.email:<24} password: {login.password}"
+                self.stdout.write(f"{line}  {login.note}".rstrip())
