@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 import plotly.graph_objects as go
@@ -165,19 +165,30 @@ def stacked_cost_figure(
 
 
 def neighbor_figure(
-    *, labels: Sequence[str], values: Sequence[Decimal], colors: Sequence[str], unit_label: str
+    *,
+    labels: Sequence[str],
+    values: Sequence[Decimal],
+    colors: Sequence[str],
+    unit_label: str,
+    places: int = 1,
 ) -> dict:
-    """Horizontal bars: efficient neighbors, all neighbors, you (top to bottom)."""
+    """Horizontal bars: efficient neighbors, all neighbors, you (top to bottom).
+
+    Labels are rounded half up, like the summary text beside the chart, so the
+    two never disagree (15.05 is 15.1 in both).
+    """
     trace = {
         "type": "bar",
         "orientation": "h",
         "y": list(labels),
         "x": [_num(v) for v in values],
         "marker": {"color": list(colors)},
-        "text": [f"{float(v):,.1f}" for v in values],
+        "text": [
+            f"{Decimal(v).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):,}" for v in values
+        ],
         "textposition": "outside",
         "cliponaxis": False,
-        "hovertemplate": "%{y}: %{x:,.1f} " + unit_label + "<extra></extra>",
+        "hovertemplate": f"%{{y}}: %{{x:,.{places}f}} " + unit_label + "<extra></extra>",
     }
     return {
         "data": [trace],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django.utils import formats
@@ -39,6 +39,9 @@ def _separators(language: str) -> tuple[str, str]:
 def fmt_number(value: Decimal | float | int, places: int = 0) -> str:
     """Grouped and localized like `formats.number_format`, several times faster."""
     decimal_sep, thousand_sep = _separators(get_language() or "en")
+    if isinstance(value, Decimal):
+        # Half up, as templates' floatformat does: one figure shows the same everywhere.
+        value = value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
     text = f"{value:,.{places}f}"
     if (decimal_sep, thousand_sep) == (".", ","):
         return text
@@ -639,6 +642,7 @@ def _neighbor_panel_compared(service: sel.Service, row: NeighborComparison) -> N
             charts.NEIGHBOR_COLORS["you"],
         ],
         unit_label=per_day_unit,
+        places=1 if unit == "kWh" else 2,
     )
     places = 1 if unit == "kWh" else 2
     summary = _(
