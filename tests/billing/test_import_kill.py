@@ -82,7 +82,11 @@ def _snapshot():
 
 def _advisory_locks() -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory'")
+        # pg_locks is cluster-wide: other databases' imports must not count.
+        cursor.execute(
+            "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
         return cursor.fetchone()[0]
 
 
