@@ -1249,10 +1249,14 @@ def contact_points_upsert_bulk(
 
 def _contact_points_insert(rows: list[tuple[str, str, str, str]]) -> int:
     """Insert (recipient_key, channel, address, source) rows that do not
-    exist yet; return how many were created."""
+    exist yet; return how many were created.
+
+    Rows on file are filtered out before the INSERT (not left to ON
+    CONFLICT, which would draw an id from the sequence for each of them:
+    every page view and every import re-registers what exists)."""
     now = timezone.now()
+    table = ContactPoint._meta.db_table
     if connection.vendor == "postgresql":
-        table = ContactPoint._meta.db_table
         keys, channels, addresses, sources = (list(column) for column in zip(*rows, strict=True))
         with connection.cursor() as cursor:
             cursor.execute(
@@ -1260,31 +1264,35 @@ def _contact_points_insert(rows: list[tuple[str, str, str, str]]) -> int:
                 "verified_at, consent_requested_at, platform, push_keys, created_at, updated_at) "
                 "SELECT k, c, a, s, false, NULL, NULL, '', '{}'::jsonb, %s, %s "
                 "FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) AS t(k, c, a, s) "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} x "
+                "WHERE x.recipient_key = t.k AND x.channel = t.c AND x.address = t.a) "
                 "ON CONFLICT DO NOTHING",
                 [now, now, keys, channels, addresses, sources],
             )
             return cursor.rowcount
     created = 0
     with transaction.atomic():
-        for start in range(0, len(rows), 2000):
-            chunk = rows[start : start + 2000]
-            before = ContactPoint.objects.count()
-            ContactPoint.objects.bulk_create(
-                [
-                    ContactPoint(
-                        recipient_key=key,
-                        channel=channel,
-                        address=address,
-                        source=source,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                    for key, channel, address, source in chunk
-                ],
-                ignore_conflicts=True,
-                batch_size=500,
+        for start in range(0, len(rows), _IN_CHUNK):
+            chunk = rows[start : start + _IN_CHUNK]
+            on_file = set(
+                ContactPoint.objects.filter(
+                    recipient_key__any={key for key, _c, _a, _s in chunk}
+                ).values_list("recipient_key", "channel", "address")
             )
-            created += ContactPoint.objects.count() - before
+            new = [
+                ContactPoint(
+                    recipient_key=key,
+                    channel=channel,
+                    address=address,
+                    source=source,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for key, channel, address, source in chunk
+                if (key, channel, address) not in on_file
+            ]
+            ContactPoint.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+            created += len(new)
     return created
 
 

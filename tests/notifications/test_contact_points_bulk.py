@@ -90,3 +90,17 @@ def test_a_few_queries_whatever_the_count(django_assert_max_num_queries):
     assert result.created == 3000
     with django_assert_max_num_queries(20):
         assert contact_points_upsert_bulk(rows=rows).existing == 3000
+
+
+def test_re_registering_draws_no_ids():
+    # Every page view and every import re-registers what is on file; rows
+    # that exist must not burn sequence values through ON CONFLICT.
+    contact_points_upsert_bulk(rows=rows_for(1))
+    last = ContactPoint.objects.order_by("-pk").values_list("pk", flat=True).first()
+    for _ in range(3):
+        contact_points_upsert_bulk(rows=rows_for(1))
+    contact_points_upsert_bulk(rows=rows_for(2, email="kim@example.com"))
+    new = sorted(
+        ContactPoint.objects.filter(recipient_key="customer:2").values_list("pk", flat=True)
+    )
+    assert new == [last + 1, last + 2, last + 3]
