@@ -63,7 +63,8 @@ def _absolute(path: str) -> str:
 @dataclass
 class BillReadyCounts:
     periods: int = 0
-    too_old: int = 0
+    no_customer: int = 0
+    not_recent: int = 0
     not_active: int = 0
     ineligible: int = 0
     notified: int = 0  # customers given to notify_bulk (one per bill date)
@@ -113,10 +114,12 @@ def bill_ready_notify(
     counts = BillReadyCounts(periods=len(billing_periods))
     recent = []
     for entry in billing_periods:
-        if entry.customer_pk is None or not oldest <= entry.latest_date_to <= today:
-            counts.too_old += 1
-            continue
-        recent.append(entry)
+        if entry.customer_pk is None:
+            counts.no_customer += 1  # no account covers the period
+        elif not oldest <= entry.latest_date_to <= today:
+            counts.not_recent += 1
+        else:
+            recent.append(entry)
     if not recent:
         return counts
 
@@ -150,7 +153,7 @@ def bill_ready_notify(
     bill_url = _absolute(reverse("home"))
     for day, customer_pks in sorted(bills.items()):
         period_end = {}
-        for language, _name in settings.LANGUAGES:
+        for language in {settings.LANGUAGE_CODE, *(code for code, _name in settings.LANGUAGES)}:
             with translation.override(language):
                 period_end[language] = date_format(day, "DATE_FORMAT")
         items = []

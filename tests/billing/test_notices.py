@@ -296,3 +296,21 @@ def test_successful_and_duplicate_imports_alert_nobody(
         again = import_billing(tmp_path, months(JULY, 1), name="b.tsv")
     assert again.status == "duplicate"
     assert not alerts().exists()
+
+
+def test_bill_ready_counts_what_it_skips(allowlisted):
+    from billing.importers.billing_apply import NewBillingPeriods
+    from tests.factories import AccountFactory
+
+    account = AccountFactory(rate_code=allowlisted)
+    sp, pk = account.service_point_id, account.customer_id
+    counts = notices.bill_ready_notify(
+        billing_periods=[
+            NewBillingPeriods(sp, None, 1, date(2026, 7, 31)),  # no account covers it
+            NewBillingPeriods(sp, pk, 1, date(2026, 6, 25)),  # 46 days ago
+            NewBillingPeriods(sp, pk, 1, date(2026, 8, 11)),  # ends tomorrow
+            NewBillingPeriods(sp, pk, 1, date(2026, 6, 26)),  # 45 days ago: sent
+        ]
+    )
+    assert (counts.no_customer, counts.not_recent, counts.notified) == (1, 2, 1)
+    assert bill_messages(channel="email").get().idempotency_key.startswith("bill_ready:2026-06-26:")
