@@ -189,6 +189,11 @@ def test_ineligible_customers_get_no_bill_ready(
     ]  # fmt: skip
     imported(tmp_path, rows, django_capture_on_commit_callbacks)
     assert EligibilityHold.objects.filter(customer=customer("C4"), reason="usage_gap").exists()
+    # Ineligible customers are reachable all the same (consent is checked at send time).
+    reachable = set(
+        ContactPoint.objects.filter(channel="email").values_list("recipient_key", flat=True)
+    )
+    assert reachable == {f"customer:{customer(c).pk}" for c in ("C1", "C2", "C3", "C4")}
     assert set(bill_messages().values_list("recipient_key", flat=True)) == {
         f"customer:{customer('C1').pk}"
     }
