@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
@@ -30,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing import notices
 from billing.importers import fields
 from billing.importers.errors import FileRejected
 from billing.importers.progress import ProgressCallback, RunProgress
@@ -323,6 +325,8 @@ def data_file_import(
                 )
                 run.details = result.details
                 _finish(run, ImportStatus.SUCCEEDED, "")
+                if kind == ImportKind.BILLING:
+                    _followup_on_commit(run, result.customers, result.changes)
                 if result.created or result.updated:
                     _signal_on_commit(run, result.changes)
             else:
@@ -367,7 +371,27 @@ def _finish(run: ImportRun, status: str, message: str) -> ImportRun:
         run.started_at = run.finished_at
     run.bytes_done = run.size_bytes
     run.save()
+    if status in (ImportStatus.REJECTED, ImportStatus.FAILED):
+        # After the run is recorded for good: inside the import's
+        # transaction (too many bad rows) on its commit, after a rollback
+        # (broken file, crash) at once.
+        transaction.on_commit(partial(notices.import_failure_alert, run_pk=run.pk), robust=True)
     return run
+
+
+def _followup_on_commit(run: ImportRun, customer_pks: list[int], changes: list) -> None:
+    # Registered before the signal's callback, so it runs first: receivers
+    # find the file's customers reachable. robust: a problem here is logged
+    # and never turns a committed import into an error.
+    transaction.on_commit(
+        partial(
+            notices.billing_import_followup,
+            run=run,
+            customer_pks=customer_pks,
+            billing_periods=changes,
+        ),
+        robust=True,
+    )
 
 
 def _signal_on_commit(run: ImportRun, changes: list) -> None:

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 import phonenumbers
 from django.conf import settings
@@ -1132,6 +1133,167 @@ def contact_point_upsert(
             if changed:
                 contact.save(update_fields=[*changed, "updated_at"])
     return contact
+
+
+class ContactPointRow(NamedTuple):
+    """One address to register in bulk (`contact_points_upsert_bulk`)."""
+
+    recipient_key: str
+    channel: str
+    address: str
+    source: str = ""
+
+
+@dataclass
+class ContactPointBulkResult:
+    rows: int = 0
+    created: int = 0
+    existing: int = 0
+    blank: int = 0
+    invalid: int = 0
+    opted_out: int = 0
+
+
+# Bulk registration is for addresses on file (e-mail, phone): push
+# subscriptions come one by one from a browser, with their keys.
+BULK_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.VOICE)
+# Placeholders per IN (...) outside PostgreSQL (SQLite's default limit is 32,766).
+_IN_CHUNK = 5000
+
+
+def _chunks(values: list, size: int) -> Iterable[list]:
+    if connection.vendor == "postgresql":
+        yield values  # one `= ANY(array)` parameter whatever the count
+        return
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _opted_out_recipients(keys: set[str]) -> set[tuple[str, str]]:
+    found = set()
+    for chunk in _chunks(sorted(keys), _IN_CHUNK):
+        found.update(
+            ChannelOptOut.objects.filter(recipient_key__any=chunk).values_list(
+                "recipient_key", "channel"
+            )
+        )
+    return found
+
+
+def _opted_out_addresses(addresses: set[str]) -> set[tuple[str, str]]:
+    found = set()
+    for chunk in _chunks(sorted(addresses), _IN_CHUNK):
+        found.update(
+            ChannelOptOut.objects.filter(address__any=chunk).values_list("channel", "address")
+        )
+    return found
+
+
+def contact_points_upsert_bulk(
+    *, rows: Iterable[ContactPointRow | tuple]
+) -> ContactPointBulkResult:
+    """Register many addresses on file at once (idempotent, set-based).
+
+    The rules of `contact_point_upsert` for addresses the utility has on
+    file, plus consent: addresses are validated and normalized (phones to
+    E.164; a malformed or blank one is skipped and counted), nothing is
+    created for a recipient opted out of the channel or an address that
+    opted out (STOP, 9), and existing contact points are left as they are
+    (a number that replied YES stays verified). New ones are unverified, so
+    a phone still needs the YES double opt-in before it gets texts.
+
+    A few queries whatever the count: the opt-outs of the rows' recipients,
+    those of their addresses, and one INSERT ... ON CONFLICT DO NOTHING
+    (unnest of arrays on PostgreSQL; batched bulk_create elsewhere).
+    """
+    result = ContactPointBulkResult()
+    normalized: dict[tuple[str, str], str | None] = {}
+    wanted: dict[tuple[str, str, str], str] = {}
+    for row in rows:
+        recipient_key, channel, address, source = ContactPointRow(*row)
+        result.rows += 1
+        address = (address or "").strip()
+        if not address:
+            result.blank += 1
+            continue
+        if channel not in BULK_CHANNELS:
+            result.invalid += 1
+            continue
+        # Texts and calls share the phone's normal form: parse it once.
+        kind = "phone" if channel in (Channel.SMS, Channel.VOICE) else channel
+        if (kind, address) not in normalized:
+            try:
+                normalized[kind, address] = address_normalize(channel=channel, address=address)
+            except ValidationError:
+                normalized[kind, address] = None
+        address = normalized[kind, address]
+        if address is None or len(address) > 500 or not recipient_key or len(recipient_key) > 120:
+            result.invalid += 1
+            continue
+        wanted.setdefault((recipient_key, channel, address), source[:40])
+    if not wanted:
+        return result
+    blocked_recipients = _opted_out_recipients({key for key, _c, _a in wanted})
+    blocked_addresses = _opted_out_addresses({address for _k, _c, address in wanted})
+    new = []
+    for (key, channel, address), source in wanted.items():
+        if (key, channel) in blocked_recipients or (channel, address) in blocked_addresses:
+            result.opted_out += 1
+            continue
+        new.append((key, channel, address, source))
+    if new:
+        result.created = _contact_points_insert(new)
+    result.existing = len(new) - result.created
+    return result
+
+
+def _contact_points_insert(rows: list[tuple[str, str, str, str]]) -> int:
+    """Insert (recipient_key, channel, address, source) rows that do not
+    exist yet; return how many were created.
+
+    Rows on file are filtered out before the INSERT (not left to ON
+    CONFLICT, which would draw an id from the sequence for each of them:
+    every page view and every import re-registers what exists)."""
+    now = timezone.now()
+    table = ContactPoint._meta.db_table
+    if connection.vendor == "postgresql":
+        keys, channels, addresses, sources = (list(column) for column in zip(*rows, strict=True))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (recipient_key, channel, address, source, verified, "  # noqa: S608 - no user input
+                "verified_at, consent_requested_at, platform, push_keys, created_at, updated_at) "
+                "SELECT k, c, a, s, false, NULL, NULL, '', '{}'::jsonb, %s, %s "
+                "FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) AS t(k, c, a, s) "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} x "
+                "WHERE x.recipient_key = t.k AND x.channel = t.c AND x.address = t.a) "
+                "ON CONFLICT DO NOTHING",
+                [now, now, keys, channels, addresses, sources],
+            )
+            return cursor.rowcount
+    created = 0
+    with transaction.atomic():
+        for start in range(0, len(rows), _IN_CHUNK):
+            chunk = rows[start : start + _IN_CHUNK]
+            on_file = set(
+                ContactPoint.objects.filter(
+                    recipient_key__any={key for key, _c, _a, _s in chunk}
+                ).values_list("recipient_key", "channel", "address")
+            )
+            new = [
+                ContactPoint(
+                    recipient_key=key,
+                    channel=channel,
+                    address=address,
+                    source=source,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for key, channel, address, source in chunk
+                if (key, channel, address) not in on_file
+            ]
+            ContactPoint.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+            created += len(new)
+    return created
 
 
 def channel_opted_out(*, recipient_key: str, channel: str) -> bool:

@@ -132,6 +132,7 @@ TOPICS: dict[str, Topic] = {
             (Channel.EMAIL,),
             sample_context={
                 "account": "•••4821",
+                "period_end": "July 31, 2026",
                 "amount_due": "$123.45",
                 "due_date": "August 3, 2026",
                 "bill_url": "https://portal.example/bills/",
@@ -196,7 +197,11 @@ TOPICS: dict[str, Topic] = {
             audience=STAFF,
             sample_context={
                 "file_name": "opwr_pve_res_v1-19-0_full_20260714120000.gz",
-                "error": "line 42: usage_value is not a number",
+                "kind": "Billing data file",
+                "status": "rejected",
+                "error": "1,204 of 48,210 rows (2.50%) were rejected, more than the 1.00% allowed",
+                "rows": "48,210",
+                "rejected": "1,204",
                 "url": "https://portal.example/admin/",
             },
         ),

@@ -94,6 +94,8 @@ class BillingOutcome:
     unchanged: int = 0
     details: dict = field(default_factory=dict)
     new_periods: list[NewBillingPeriods] = field(default_factory=list)
+    # Every customer the file describes (to register their contact points).
+    customer_pks: list[int] = field(default_factory=list)
 
 
 def staging_create(cursor, dialect: Dialect) -> None:
@@ -519,6 +521,7 @@ class BillingRules:
             self._rate_codes_apply(outcome)
             self._premises_apply(outcome)
             self._customers_apply(outcome)
+            self._customers_collect(outcome)
             self._service_points_apply(outcome)
             self._accounts_apply(outcome)
         if self.layout in (FULL, USAGE):
@@ -653,6 +656,16 @@ class BillingRules:
             [self.now, self.now],
         )
         outcome.details["customers"] = {"created": created, "updated": updated}
+
+    def _customers_collect(self, outcome: BillingOutcome) -> None:
+        self.cursor.execute(
+            """
+            SELECT t.id FROM billing_customer t
+            JOIN imp_customers c ON t.customer_id = c.customer_id AND t.premise_id = c.premise_pk
+            ORDER BY t.id
+            """
+        )
+        outcome.customer_pks = [row[0] for row in self.cursor.fetchall()]
 
     def _service_points_apply(self, outcome: BillingOutcome) -> None:
         d = self.dialect

@@ -66,6 +66,7 @@ class LoadResult:
     interval_minutes: int | None = None
     details: dict = field(default_factory=dict)
     changes: list = field(default_factory=list)
+    customers: list[int] = field(default_factory=list)
 
 
 class _ErrorSink:
@@ -199,6 +200,7 @@ def billing_file_load(
     )
     result.details = outcome.details
     result.changes = outcome.new_periods
+    result.customers = outcome.customer_pks
     return result
 
 

@@ -322,6 +322,10 @@ BILLING_IMPORT_NEGATIVE_USAGE = env("BILLING_IMPORT_NEGATIVE_USAGE", default="ne
 BILLING_IMPORT_MAX_STORED_ERRORS = env.int("BILLING_IMPORT_MAX_STORED_ERRORS", default=100_000)
 # How often a running import records its progress for the admin (PostgreSQL).
 BILLING_IMPORT_PROGRESS_SECONDS = env.float("BILLING_IMPORT_PROGRESS_SECONDS", default=1.0)
+# "Your bill is ready" only for new periods that ended within this many days.
+BILLING_BILL_READY_MAX_AGE_DAYS = env.int("BILLING_BILL_READY_MAX_AGE_DAYS", default=45)
+# The staff group e-mailed when an import is rejected or fails ("" for none).
+BILLING_IMPORT_ALERT_GROUP = env("BILLING_IMPORT_ALERT_GROUP", default="Data administrator")
 # PEAK TIME REBATES (rebates)
 # ------------------------------------------------------------------------------
 # Baseline methods by name (dotted paths to rebates.baselines.BaselineMethod).

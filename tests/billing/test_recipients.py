@@ -29,3 +29,19 @@ def test_no_customer_no_recipient():
     request = RequestFactory().get("/")
     request.user, request.session = UserFactory(), SessionStore()
     assert recipient_for_request(request) is None
+
+
+def test_registering_a_customer_follows_the_opt_outs():
+    from billing.recipients import customer_contact_points_register
+    from notifications.services import channel_opt_out
+
+    customer = AccountFactory(
+        customer__email="ana@example.com", customer__phone="2175550111"
+    ).customer
+    channel_opt_out(recipient_key=f"customer:{customer.pk}", channel="voice", source="staff")
+    result = customer_contact_points_register(customer=customer)
+    assert (result.created, result.opted_out) == (2, 1)
+    assert set(ContactPoint.objects.values_list("channel", "address", "verified")) == {
+        ("email", "ana@example.com", False),
+        ("sms", "+12175550111", False),
+    }

@@ -295,6 +295,13 @@ def test_seed_demo_ptr_gives_the_demo_customer_peak_savings():
     alex = EventResult.objects.filter(participant__customer__customer_id="C2000000")
     assert alex.count() == 4  # two homes, two events
     assert all(r.status == ResultStatus.SETTLED and r.rebate > 0 for r in alex)
+    from notifications.models import ContactPoint
+
+    # Every active participant is reachable by e-mail (their address on file).
+    participants = {f"customer:{pk}" for pk in alex.values_list("participant__customer", flat=True)}
+    assert participants <= set(
+        ContactPoint.objects.filter(channel="email").values_list("recipient_key", flat=True)
+    )
     out = StringIO()
     call_command("seed_demo_ptr", "--if-empty", stdout=out)
     assert "nothing to do" in out.getvalue()

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from billing.demo_logins import DEMO_CUSTOMER_ID
 from billing.models import IntervalRead, RateCode
-from billing.recipients import customer_contact_points_register
+from billing.recipients import customers_contact_points_register
 from rebates import services
 from rebates.models import (
     EventStatus,
@@ -223,14 +223,11 @@ class Command(BaseCommand):
 
     def _contact_points(self, program) -> None:
         """The demo customers' e-mail and phone on file, so the upcoming event reaches them."""
-        customers = {
-            p.customer
-            for p in program.participants.filter(status=ParticipantStatus.ACTIVE).select_related(
-                "customer"
+        customers_contact_points_register(
+            customer_pks=program.participants.filter(status=ParticipantStatus.ACTIVE).values_list(
+                "customer_id", flat=True
             )
-        }
-        for customer in customers:
-            customer_contact_points_register(customer=customer)
+        )
 
     def _upcoming_event(self, program, zone) -> None:
         holidays = set(program.excluded_days.values_list("day", flat=True))
