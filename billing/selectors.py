@@ -72,3 +72,11 @@ def customer_current_set(*, request, customer_pk: int) -> Customer | None:
     if customer is not None and request.session.get(SESSION_CUSTOMER_KEY) != customer.pk:
         request.session[SESSION_CUSTOMER_KEY] = customer.pk
     return customer
+
+
+def premise_list_for_user(*, user) -> list:
+    """The distinct premises of the login's customers (the contact form's choice)."""
+    premises: dict = {}
+    for customer in customer_list_for_user(user=user):
+        premises.setdefault(customer.premise.pk, customer.premise)
+    return list(premises.values())
