@@ -20,18 +20,18 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 def markdown_html(text: str, *, top_level: int = 3) -> SafeString:
     """Render Markdown, then keep only harmless tags (nh3 strips the rest).
 
-    ``#`` becomes ``<h{top_level}>`` so staff headings never compete with the
-    page's own ``<h1>``: pages use 2, FAQ answers (inside a question) 3.
+    Headings above ``top_level`` are lowered to it, so staff headings never
+    compete with the page's own ``<h1>``: pages use 2 (``##`` stays ``h2``),
+    FAQ answers, which sit under a question, use 3.
     """
     html = markdown_lib.markdown(text or "", extensions=["tables", "sane_lists"])
-    shift = top_level - 1
-    if shift:
-        for level in (4, 3, 2, 1):
-            new = min(level + shift, 6)
-            html = html.replace(f"<h{level}>", f"<h{new}>").replace(f"</h{level}>", f"</h{new}>")
+    for level in range(1, top_level):
+        html = html.replace(f"<h{level}>", f"<h{top_level}>").replace(
+            f"</h{level}>", f"</h{top_level}>"
+        )
     cleaned = nh3.clean(
         html,
-        tags=ALLOWED_TAGS | {"h5", "h6"},
+        tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer",

@@ -31,6 +31,7 @@ def test_markdown_keeps_formatting_and_drops_anything_active():
         top_level=2,
     )
     assert "<h2>Title</h2>" in html
+    assert "<h2>Sub</h2>" in markdown_html("## Sub", top_level=2)
     assert "<strong>bold</strong>" in html
     assert "<script" not in html
     assert "javascript:" not in html
