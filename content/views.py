@@ -118,6 +118,9 @@ def contact(request: HttpRequest) -> HttpResponse:
         initial = {"name": request.user.name, "email": request.user.email}
         if request.user.phone:
             initial["phone"] = request.user.phone
+        if len(premises) == 1:
+            # Most customers have one home; they can still choose "not about an address".
+            initial["premise"] = premises[0].pk
     topic = request.GET.get("topic", "")
     if topic in ContactTopic.values:
         initial["topic"] = topic

@@ -259,6 +259,7 @@ def test_signed_in_customer_gets_a_prefilled_form_and_their_premises(client):
     assert form.initial["name"] == "Sam Customer"
     assert form.initial["email"] == user.email
     assert [pk for pk, _label in form.fields["premise"].choices if pk] == [customer.premise.pk]
+    assert form.initial["premise"] == customer.premise.pk  # their only home, preselected
     response = client.post(CONTACT, _valid(premise=customer.premise.pk))
     assert response.status_code == 302
     sent = ContactRequest.objects.get()
