@@ -10,7 +10,12 @@ MESSAGE_MAX_LENGTH = 4000
 
 
 class HelpSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search help"), max_length=100, required=False)
+    q = forms.CharField(
+        label=_("Search help"),
+        max_length=100,
+        required=False,
+        error_messages={"max_length": _("Please use at most 100 characters.")},
+    )
 
 
 class FaqFeedbackForm(forms.Form):

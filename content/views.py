@@ -31,6 +31,8 @@ from portal.navigation import nav_items_for
 
 SESSION_SENT_KEY = "content.sent_requests"
 SESSION_VOTED_KEY = "content.voted_questions"
+# The contact form links to this page when it is published.
+PRIVACY_PAGE_SLUG = "privacy"
 
 
 def _open_pk(request: HttpRequest) -> int | None:
@@ -157,7 +159,7 @@ def contact(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "content/contact_form.html",
-        {"form": form, "outage_topic": ContactTopic.OUTAGE},
+        {"form": form, "privacy_page": page_get_published(slug=PRIVACY_PAGE_SLUG)},
         status=429 if limited else 200,
     )
 

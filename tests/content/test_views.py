@@ -347,3 +347,17 @@ def test_site_map_page_and_xml(client):
     assert "/help/</loc>" in body
     assert "/pages/draft/" not in body
     assert "/help/hidden/" not in body
+
+
+def test_contact_form_links_the_privacy_page_only_when_published(client):
+    assert 'href="/pages/privacy/"' not in client.get(CONTACT).text
+    PageFactory(slug="privacy", title="Privacy and your data")
+    assert 'href="/pages/privacy/"' in client.get(CONTACT).text
+
+
+def test_search_explains_what_is_wrong_with_the_query(client):
+    response = client.get(reverse("content:help"), {"q": "x" * 101})
+    assert "Please use at most 100 characters." in response.text
+    response = client.get(reverse("content:help"), {"q": "gas\x00"})
+    assert response.status_code == 200
+    assert 'id="q-error"' in response.text
