@@ -105,7 +105,7 @@ class PageAdmin(admin.ModelAdmin):
 
 class ContactRequestAdminForm(forms.ModelForm):
     transition_to = forms.ChoiceField(label=_("move to"), required=False, choices=())
-    transition_note = forms.CharField(label=_("note"), required=False, max_length=300)
+    transition_note = forms.CharField(label=_("internal note"), required=False, max_length=300)
 
     class Meta:
         model = ContactRequest

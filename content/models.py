@@ -219,6 +219,9 @@ class ContactRequest(TimeStampedModel):
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("content:request-detail", args=[self.number])
+
 
 class ContactRequestStatusChange(models.Model):
     """One step of a request's timeline (written only by the transition service)."""
@@ -237,7 +240,8 @@ class ContactRequestStatusChange(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    # Internal, like the staff notes: the customer's timeline shows statuses and dates.
+    note = models.CharField(_("internal note"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("status change")

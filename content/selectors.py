@@ -98,6 +98,16 @@ def contact_request_list_for_user(*, user) -> QuerySet[ContactRequest]:
     return ContactRequest.objects.filter(user=user).select_related("premise")
 
 
+def contact_request_get_for_user(*, user, number: str) -> ContactRequest | None:
+    """One of the login's own requests with its timeline; None for anyone else's."""
+    return (
+        contact_request_list_for_user(user=user)
+        .prefetch_related("status_changes")
+        .filter(number=number)
+        .first()
+    )
+
+
 def contact_request_get(*, number: str) -> ContactRequest | None:
     """By reference number; the caller decides who may see it."""
     return ContactRequest.objects.filter(number=number).select_related("premise").first()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("contact/", views.contact, name="contact"),
     path("contact/sent/<str:number>/", views.contact_sent, name="contact-sent"),
     path("contact/requests/", views.request_list, name="request-list"),
+    path("contact/requests/<str:number>/", views.request_detail, name="request-detail"),
     path("sitemap/", views.site_map, name="sitemap"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-xml"),
 ]

@@ -15,6 +15,7 @@ from content.forms import ContactForm, FaqFeedbackForm, HelpSearchForm
 from content.models import ContactTopic
 from content.selectors import (
     contact_request_get,
+    contact_request_get_for_user,
     contact_request_list_for_user,
     faq_category_get_published,
     faq_category_list_published,
@@ -184,6 +185,15 @@ def request_list(request: HttpRequest) -> HttpResponse:
         "content/request_list.html",
         {"contact_requests": contact_request_list_for_user(user=request.user)},
     )
+
+
+@login_required
+@require_GET
+def request_detail(request: HttpRequest, number: str) -> HttpResponse:
+    contact_request = contact_request_get_for_user(user=request.user, number=number)
+    if contact_request is None:
+        raise Http404
+    return render(request, "content/request_detail.html", {"item": contact_request})
 
 
 @require_GET

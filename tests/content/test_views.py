@@ -361,3 +361,23 @@ def test_search_explains_what_is_wrong_with_the_query(client):
     response = client.get(reverse("content:help"), {"q": "gas\x00"})
     assert response.status_code == 200
     assert 'id="q-error"' in response.text
+
+
+def test_a_customer_opens_their_own_request_with_its_timeline_but_no_internal_notes(client):
+    from content.services import contact_request_transition
+
+    user = UserFactory()
+    mine = ContactRequestFactory(user=user, message="Please check my meter.")
+    mine.staff_notes = "Customer sounded upset"
+    mine.save()
+    contact_request_transition(request=mine, to_status="in_progress", note="Internal only")
+    theirs = ContactRequestFactory(user=UserFactory())
+    client.force_login(user)
+    response = client.get(f"/contact/requests/{mine.number}/")
+    assert response.status_code == 200
+    assert "Please check my meter." in response.text
+    assert "In progress" in response.text
+    assert "Internal only" not in response.text
+    assert "Customer sounded upset" not in response.text
+    assert client.get(f"/contact/requests/{theirs.number}/").status_code == 404
+    assert client.get("/contact/requests/CR-nope/").status_code == 404
