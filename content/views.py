@@ -28,7 +28,7 @@ from content.selectors import (
 )
 from content.services import contact_request_submit, faq_feedback_record
 from content.throttle import contact_limit_count, contact_limit_reached
-from portal.navigation import nav_items_for
+from portal.navigation import ACCOUNT_MENU_ITEMS, nav_items_for
 
 SESSION_SENT_KEY = "content.sent_requests"
 SESSION_VOTED_KEY = "content.voted_questions"
@@ -198,7 +198,10 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_GET
 def site_map(request: HttpRequest) -> HttpResponse:
+    # The header's navigation and, signed in, the account menu (which holds
+    # "My requests"), so the site map never falls behind them.
     sections = [item for item in nav_items_for(request) if item["url"] != reverse("home")]
+    sections += nav_items_for(request, ACCOUNT_MENU_ITEMS)
     return render(
         request,
         "content/site_map.html",

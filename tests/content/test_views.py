@@ -381,3 +381,15 @@ def test_a_customer_opens_their_own_request_with_its_timeline_but_no_internal_no
     assert "Customer sounded upset" not in response.text
     assert client.get(f"/contact/requests/{theirs.number}/").status_code == 404
     assert client.get("/contact/requests/CR-nope/").status_code == 404
+
+
+def test_site_map_lists_the_account_pages_for_a_signed_in_customer(client):
+    user, _customer = customer_with_login()
+
+    def urls():
+        return {item["url"] for item in client.get("/sitemap/").context["sections"]}
+
+    assert "/contact/requests/" not in urls()
+    assert "/help/" in urls()
+    client.force_login(user)
+    assert {"/contact/requests/", "/profile/", "/help/"} <= urls()
