@@ -265,6 +265,8 @@ def test_signed_in_customer_gets_a_prefilled_form_and_their_premises(client):
     sent = ContactRequest.objects.get()
     assert sent.user == user
     assert sent.premise == customer.premise
+    page = client.get(response["Location"])
+    assert f'href="/contact/requests/{sent.number}/"' in page.text
 
 
 def test_a_customer_cannot_choose_another_customers_premise(client):
