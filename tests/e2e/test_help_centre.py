@@ -57,3 +57,35 @@ def test_search_the_faq_and_send_a_contact_request(live_server, browser_page, he
     sent = ContactRequest.objects.get()
     assert page.get_by_text(sent.number).is_visible()
     check_page(page, "help-5-sent")
+
+
+def test_signed_in_customer_follows_a_request(live_server, browser_page, help_content):  # noqa: F811
+    from content.models import ContactRequest
+    from tests.factories.enrollment import customer_with_login
+
+    user, customer = customer_with_login()
+    page = browser_page
+    base = live_server.url
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", "a-good-test-password")
+    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.wait_for_url(f"{base}/")
+
+    page.goto(f"{base}/contact/?topic=service")
+    assert page.get_by_label("Your name").input_value() == user.name
+    assert page.get_by_label("Which address is it about?").input_value() == str(customer.premise.pk)
+    page.get_by_label("Your message").fill("We move out on the 30th; please stop service.")
+    page.get_by_role("button", name="Send message").click()
+    page.wait_for_url("**/contact/sent/**")
+    sent = ContactRequest.objects.get()
+    assert sent.premise == customer.premise
+    page.get_by_role("link", name="Follow this request").click()
+    page.wait_for_url(f"**/contact/requests/{sent.number}/")
+    check_page(page, "help-6-request")
+    page.goto(f"{base}/contact/requests/")
+    check_page(page, "help-7-my-requests")
+    page.goto(f"{base}/pages/moving/")
+    check_page(page, "help-8-page")
+    page.goto(f"{base}/sitemap/")
+    check_page(page, "help-9-sitemap")
