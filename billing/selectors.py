@@ -74,9 +74,10 @@ def customer_current_set(*, request, customer_pk: int) -> Customer | None:
     return customer
 
 
-def premise_list_for_user(*, user) -> list:
-    """The distinct premises of the login's customers (the contact form's choice)."""
+def premise_choices_for_request(*, request) -> tuple[list, object | None]:
+    """The login's distinct premises and the one the switcher is on (the contact form)."""
     premises: dict = {}
-    for customer in customer_list_for_user(user=user):
+    for customer in customers_for_request(request=request):
         premises.setdefault(customer.premise.pk, customer.premise)
-    return list(premises.values())
+    current = customer_current_for_request(request=request)
+    return list(premises.values()), (current.premise if current is not None else None)

@@ -113,15 +113,15 @@ def contact_request_get(*, number: str) -> ContactRequest | None:
     return ContactRequest.objects.filter(number=number).select_related("premise").first()
 
 
-def premise_list_for_user(*, user) -> list:
-    """The login's own premises, from the selector named in settings.
+def premise_choices_for_request(*, request) -> tuple[list, object | None]:
+    """The login's own premises and the one it is looking at, from the
+    selector named in settings.
 
     content sits beside billing in the import order, so billing's selector
     is configured (CONTENT_PREMISE_SELECTOR) rather than imported.
     """
-    if not user.is_authenticated:
-        return []
     path = getattr(settings, "CONTENT_PREMISE_SELECTOR", "")
-    if not path:
-        return []
-    return list(import_string(path)(user=user))
+    if not request.user.is_authenticated or not path:
+        return [], None
+    premises, current = import_string(path)(request=request)
+    return list(premises), current

@@ -24,7 +24,7 @@ from content.selectors import (
     faq_search,
     page_get_published,
     page_list_published,
-    premise_list_for_user,
+    premise_choices_for_request,
 )
 from content.services import contact_request_submit, faq_feedback_record
 from content.throttle import contact_limit_count, contact_limit_reached
@@ -115,15 +115,15 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
-    premises = premise_list_for_user(user=request.user)
+    premises, current_premise = premise_choices_for_request(request=request)
     initial = {}
     if request.user.is_authenticated:
         initial = {"name": request.user.name, "email": request.user.email}
         if request.user.phone:
             initial["phone"] = request.user.phone
-        if len(premises) == 1:
-            # Most customers have one home; they can still choose "not about an address".
-            initial["premise"] = premises[0].pk
+        if current_premise is not None:
+            # The home they are looking at; they can still choose another or none.
+            initial["premise"] = current_premise.pk
     topic = request.GET.get("topic", "")
     if topic in ContactTopic.values:
         initial["topic"] = topic

@@ -347,8 +347,9 @@ CONTENT_CONTACT_RATE_LIMIT = {
     "requests": env.int("CONTENT_CONTACT_RATE_LIMIT", default=5),
     "seconds": env.int("CONTENT_CONTACT_RATE_WINDOW", default=3600),
 }
-# The login's own premises for the contact form (content does not import billing).
-CONTENT_PREMISE_SELECTOR = "billing.selectors.premise_list_for_user"
+# The login's own premises for the contact form, and the current one
+# (content does not import billing).
+CONTENT_PREMISE_SELECTOR = "billing.selectors.premise_choices_for_request"
 
 # REST FRAMEWORK
 # ------------------------------------------------------------------------------

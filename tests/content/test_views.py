@@ -259,7 +259,7 @@ def test_signed_in_customer_gets_a_prefilled_form_and_their_premises(client):
     assert form.initial["name"] == "Sam Customer"
     assert form.initial["email"] == user.email
     assert [pk for pk, _label in form.fields["premise"].choices if pk] == [customer.premise.pk]
-    assert form.initial["premise"] == customer.premise.pk  # their only home, preselected
+    assert form.initial["premise"] == customer.premise.pk  # the home they are looking at
     response = client.post(CONTACT, _valid(premise=customer.premise.pk))
     assert response.status_code == 302
     sent = ContactRequest.objects.get()
@@ -395,3 +395,18 @@ def test_site_map_lists_the_account_pages_for_a_signed_in_customer(client):
     assert "/help/" in urls()
     client.force_login(user)
     assert {"/contact/requests/", "/profile/", "/help/"} <= urls()
+
+
+def test_the_home_chosen_in_the_switcher_is_preselected(client):
+    from billing.selectors import SESSION_CUSTOMER_KEY
+
+    user, first = customer_with_login()
+    _user, second = customer_with_login(user=user)
+    client.force_login(user)
+    session = client.session
+    session[SESSION_CUSTOMER_KEY] = second.pk
+    session.save()
+    form = client.get(CONTACT).context["form"]
+    assert form.initial["premise"] == second.premise.pk
+    choices = {pk for pk, _label in form.fields["premise"].choices if pk}
+    assert choices == {first.premise.pk, second.premise.pk}
