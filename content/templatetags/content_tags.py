@@ -1,4 +1,5 @@
 from django import template
+from django.db import DatabaseError
 from django.utils.translation import get_language
 
 from content.markdown import markdown_html
@@ -15,7 +16,13 @@ def content_markdown(text: str, top_level: int = 3):
 @register.simple_tag
 def footer_pages() -> list[dict]:
     spanish = (get_language() or "").startswith("es")
+    try:
+        pages = page_list_footer()
+    except DatabaseError:
+        # Every page has the footer: the 404 page must render even before
+        # migrations or while the database struggles.
+        return []
     return [
         {"url": url, "title": (title_es if spanish and title_es else title)}
-        for url, title, title_es in page_list_footer()
+        for url, title, title_es in pages
     ]

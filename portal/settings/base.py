@@ -344,7 +344,7 @@ ENROLLMENT_FULFILMENT_HANDLERS["ptr"] = "rebates.fulfilment.PtrFulfilment"
 # ------------------------------------------------------------------------------
 # Contact form submissions per IP address and per login within the window.
 CONTENT_CONTACT_RATE_LIMIT = {
-    "requests": env.int("CONTENT_CONTACT_RATE_LIMIT", default=5),
+    "requests": env.int("CONTENT_CONTACT_RATE_REQUESTS", default=5),
     "seconds": env.int("CONTENT_CONTACT_RATE_WINDOW", default=3600),
 }
 # The login's own premises for the contact form, and the current one

@@ -410,3 +410,15 @@ def test_the_home_chosen_in_the_switcher_is_preselected(client):
     assert form.initial["premise"] == second.premise.pk
     choices = {pk for pk, _label in form.fields["premise"].choices if pk}
     assert choices == {first.premise.pk, second.premise.pk}
+
+
+def test_pages_render_when_the_footer_cannot_be_read(client, monkeypatch):
+    from django.db import DatabaseError
+
+    def broken():
+        raise DatabaseError("no such table")
+
+    monkeypatch.setattr("content.templatetags.content_tags.page_list_footer", broken)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert 'href="/help/"' in response.text
