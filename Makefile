@@ -30,6 +30,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py seed_demo_catalog --if-empty
+	$(PY) manage.py seed_demo_content --if-empty
 	$(PY) manage.py neighbor_comparisons_refresh
 	$(PY) manage.py seed_demo_ptr --if-empty
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -72,3 +72,12 @@ def customer_current_set(*, request, customer_pk: int) -> Customer | None:
     if customer is not None and request.session.get(SESSION_CUSTOMER_KEY) != customer.pk:
         request.session[SESSION_CUSTOMER_KEY] = customer.pk
     return customer
+
+
+def premise_choices_for_request(*, request) -> tuple[list, object | None]:
+    """The login's distinct premises and the one the switcher is on (the contact form)."""
+    premises: dict = {}
+    for customer in customers_for_request(request=request):
+        premises.setdefault(customer.premise.pk, customer.premise)
+    current = customer_current_for_request(request=request)
+    return list(premises.values()), (current.premise if current is not None else None)

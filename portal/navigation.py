@@ -15,6 +15,7 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     ("rebates:peak_savings", _("Peak savings"), "customer"),
     ("catalog:index", _("Programs"), "all"),
     ("enrollment:order-list", _("My programs"), "customer"),
+    ("content:help", _("Help"), "all"),
 ]
 
 # The signed-in user's menu (under their initial in the header), before the
@@ -23,6 +24,7 @@ ACCOUNT_MENU_ITEMS: list[tuple[str, str, str]] = [
     ("users:profile", _("Profile"), "customer"),
     ("billing:homes", _("Homes and household"), "customer"),
     ("notifications:preferences", _("Notification settings"), "customer"),
+    ("content:request-list", _("My requests"), "customer"),
 ]
 
 

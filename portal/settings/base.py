@@ -88,6 +88,7 @@ DJANGO_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
 ]
 THIRD_PARTY_APPS = [
     "allauth",
@@ -111,6 +112,7 @@ LOCAL_APPS = [
     "enrollment",
     "promotions",
     "rebates",
+    "content",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -341,6 +343,17 @@ REBATES_NOTIFY_SENDER = env(
 )
 # The catalog's Peak Time Rebates product (kind "ptr") enrols through rebates.
 ENROLLMENT_FULFILMENT_HANDLERS["ptr"] = "rebates.fulfilment.PtrFulfilment"
+
+# HELP AND CONTENT (docs/content.md)
+# ------------------------------------------------------------------------------
+# Contact form submissions per IP address and per login within the window.
+CONTENT_CONTACT_RATE_LIMIT = {
+    "requests": env.int("CONTENT_CONTACT_RATE_REQUESTS", default=5),
+    "seconds": env.int("CONTENT_CONTACT_RATE_WINDOW", default=3600),
+}
+# The login's own premises for the contact form, and the current one
+# (content does not import billing).
+CONTENT_PREMISE_SELECTOR = "billing.selectors.premise_choices_for_request"
 
 # REST FRAMEWORK
 # ------------------------------------------------------------------------------

@@ -21,6 +21,12 @@ from tests.factories.catalog import (
     ProductFactory,
     ProductRelationFactory,
 )
+from tests.factories.content import (
+    ContactRequestFactory,
+    FaqCategoryFactory,
+    FaqQuestionFactory,
+    PageFactory,
+)
 from tests.factories.enrollment import EnrollmentFactory, OrderFactory, ServiceOrderFactory
 from tests.factories.insights import NeighborComparisonFactory
 from tests.factories.notifications import (

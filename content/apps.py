@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContentConfig(AppConfig):
+    name = "content"
+    verbose_name = _("Help and content")
+
+    def ready(self):
+        from content import receivers  # noqa: F401  (footer cache invalidation)
