@@ -146,7 +146,7 @@ def generate(path: Path, service_points: int, periods: int) -> int:
 
 def reset_database() -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(BILLING_TABLES)}")
+        cursor.execute(f"TRUNCATE {', '.join(BILLING_TABLES)} CASCADE")
     for code in ("RES-1", "GAS-R"):
         RateCode.objects.get_or_create(code=code, defaults={"description": code})
 

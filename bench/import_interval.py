@@ -51,7 +51,7 @@ from billing.services import data_file_import  # noqa: E402
 
 def service_points_create(count: int) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(BILLING_TABLES)}")
+        cursor.execute(f"TRUNCATE {', '.join(BILLING_TABLES)} CASCADE")
         cursor.execute(
             """
             INSERT INTO billing_premise (premise_id, house_number, street_name, unit, city, state,
