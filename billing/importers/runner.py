@@ -168,6 +168,8 @@ def billing_file_load(
         ) as writer:
             sink = _ErrorSink(writer, run_pk, options.max_stored_errors)
             sink.usage = writer.stream
+            if dialect.postgresql:
+                sink.usage_line = writer.stream_line
             sink.entity = lambda row: writer.add(billing_apply.ENTITIES_TABLE, row)
             progress("reading", 0, force=True)
             parser.parse(itertools.chain([first], lines), sink)
