@@ -283,9 +283,9 @@ def _interval_direct_load(
     ):
         return None
     targets = interval_direct.targets_load(cursor)
-    savepoint = transaction.savepoint_create()
-    if targets is None or savepoint is None:
+    if targets is None or connection.get_autocommit():
         return None
+    savepoint = transaction.savepoint_create()
     try:
         result = LoadResult(layout="interval", interval_minutes=minutes)
         parser = IntervalParser(
