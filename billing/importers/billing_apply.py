@@ -855,6 +855,7 @@ class BillingRules:
         )
         self._x("CREATE UNIQUE INDEX imp_affected_pk ON imp_affected (sp_pk)")
         d.analyze(self.cursor, "imp_affected")
+        d.service_points_hold(self.cursor, "imp_affected")
         written = self._usage_write_postgresql() if d.postgresql else None
         if written is None:
             self._usage_apply_generic(outcome)

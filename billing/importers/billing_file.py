@@ -19,6 +19,9 @@ from typing import Protocol
 
 from billing.importers import fields as f
 from billing.importers.errors import FileRejected, RowError, shown
+from billing.importers.sql import copy_text
+
+NULL = r"\N"
 
 CUSTOMER_COLUMNS = (
     "customer_id",
@@ -105,6 +108,10 @@ USAGE_STAGE_COLUMNS = (
 
 
 class Sink(Protocol):
+    """Receives rows. A sink may also offer `usage_line(text)`: a clean
+    usage row of a full file as a ready PostgreSQL COPY text line (see
+    sql.usage_copy_line); the hot loop uses it when present."""
+
     def usage(self, row: tuple) -> None: ...
     def entity(self, row: tuple) -> None: ...
     def error(self, error: RowError) -> None: ...
@@ -386,6 +393,8 @@ class BillingParser:
         simple_usage, simple_charge = _SIMPLE_USAGE, _SIMPLE_CHARGE
         flags, units, fuel_units = f.ESTIMATE_FLAGS, f.UNITS, f.FUEL_UNITS
         add_usage, add_entity = sink.usage, sink.entity
+        add_line = getattr(sink, "usage_line", None)
+        sp_text = None
         for number, text in lines:
             if not text or text.isspace():
                 continue
@@ -407,6 +416,7 @@ class BillingParser:
                 run_head = None
                 if entity is not None:
                     fuel, sp = entity[FUEL], entity[SP]
+                    sp_text = copy_text(sp)
             if entity_errors:
                 for column, value, reason in entity_errors:
                     sink.error(RowError.make(number, column, value, reason))
@@ -431,6 +441,16 @@ class BillingParser:
                     and unit_value is not None
                     and unit_value in fuel_units[fuel]
                 ):
+                    if add_line is not None:
+                        # The same text sql.usage_copy_line would make of the row.
+                        if run_head is None:
+                            run_head = number
+                            add_entity((number, *entity))
+                        add_line(
+                            f"{number}\t{run_head}\t{sp_text}\t{iso}\t{days}\t{value}\t"
+                            f"{charge or NULL}\t{estimate}\t{unit_value}\n"
+                        )
+                        continue
                     usage = (iso, days, value, charge or None, estimate, unit_value)
             if usage is None:
                 usage = self._usage_checked(number, parts, 1, fuel, sink)

@@ -168,6 +168,7 @@ class IntervalRules:
             """,
         )
         d.analyze(self.cursor, "imp_spans")
+        d.service_points_hold(self.cursor, "imp_spans")
         if not (d.postgresql and self._apply_postgresql(outcome)):
             self._apply_generic(outcome)
         self._changed_collect(outcome)

@@ -42,11 +42,20 @@ class Sink:
     """Receives (line, sp_code, value, end_epoch, is_estimate, unit) rows.
 
     A sink may also offer `reading_line(text)`: the same row as a ready
-    PostgreSQL COPY text line (the fast path uses it when present).
+    PostgreSQL COPY text line (the fast path uses it when present); or
+    `reading_clean(line, sp_code, value, tail)` for a clean row, where `tail`
+    is (end_epoch, is_estimate, unit, staging COPY text after the value,
+    "interval_end\tis_estimate\tinterval_minutes\t" as COPY text for
+    billing_intervalread) — the direct lane (interval_direct.py) uses it.
     """
 
     def reading(self, row: tuple) -> None: ...
     def error(self, error: RowError) -> None: ...
+
+
+def end_text(epoch: int) -> str:
+    """An interval end (epoch seconds) as PostgreSQL timestamptz text."""
+    return f"{datetime.fromtimestamp(epoch, UTC):%Y-%m-%d %H:%M:%S}+00"
 
 
 def header_check(header: str) -> None:
@@ -197,6 +206,7 @@ class IntervalParser:
         simple = f.SIMPLE_READ.fullmatch
         reading = sink.reading
         reading_line = getattr(sink, "reading_line", None)
+        reading_clean = getattr(sink, "reading_clean", None)
         for number, text in lines:
             if not text or text.isspace():
                 continue
@@ -213,7 +223,9 @@ class IntervalParser:
                     and "\\" not in code
                     and "\x00" not in text
                 ):
-                    if reading_line is not None:
+                    if reading_clean is not None:
+                        reading_clean(number, code, value, known)
+                    elif reading_line is not None:
                         reading_line(f"{number}\t{code}\t{value}\t{known[3]}")
                     else:
                         reading((number, code, value, known[0], known[1], known[2]))
@@ -223,11 +235,13 @@ class IntervalParser:
                 reading(row)
                 if len(parts) == 3 and len(tails) < 100_000:
                     _, _, epoch, estimated, unit_value = row[1:]
+                    flag = "t" if estimated else "f"
                     tails[parts[2]] = (
                         epoch,
                         estimated,
                         unit_value,
-                        f"{epoch}\t{'t' if estimated else 'f'}\t{unit_value}\n",
+                        f"{epoch}\t{flag}\t{unit_value}\n",
+                        f"{end_text(epoch)}\t{flag}\t{self.minutes}\t",
                     )
 
     def _row_checked(self, number: int, text: str, fields: list[str], sink: Sink):

@@ -15,9 +15,10 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import connection
+import psycopg
+from django.db import DatabaseError, connection, transaction
 
-from billing.importers import billing_apply, fields, greenbutton, interval_apply
+from billing.importers import billing_apply, fields, greenbutton, interval_apply, interval_direct
 from billing.importers.billing_file import (
     ENTITY_STAGE_COLUMNS,
     USAGE_STAGE_COLUMNS,
@@ -26,11 +27,12 @@ from billing.importers.billing_file import (
 )
 from billing.importers.errors import FileRejected, RowError
 from billing.importers.interval_file import (
-    STAGE_COLUMNS as READ_STAGE_COLUMNS,
-)
-from billing.importers.interval_file import (
+    INFER_LINES,
     IntervalParser,
     interval_minutes_infer,
+)
+from billing.importers.interval_file import (
+    STAGE_COLUMNS as READ_STAGE_COLUMNS,
 )
 from billing.importers.progress import RunProgress
 from billing.importers.sources import DataFileReader
@@ -167,6 +169,8 @@ def billing_file_load(
         ) as writer:
             sink = _ErrorSink(writer, run_pk, options.max_stored_errors)
             sink.usage = writer.stream
+            if dialect.postgresql:
+                sink.usage_line = writer.stream_line
             sink.entity = lambda row: writer.add(billing_apply.ENTITIES_TABLE, row)
             progress("reading", 0, force=True)
             parser.parse(itertools.chain([first], lines), sink)
@@ -213,22 +217,78 @@ def interval_file_load(
     progress: RunProgress,
     now: datetime,
 ) -> LoadResult:
-    """Stage, check and (unless too many rows are bad) apply an interval file."""
+    """Check and (unless too many rows are bad) apply an interval file: on
+    PostgreSQL through the direct lane when it provably gives the same result
+    (interval_direct.py), otherwise staged."""
     dialect = Dialect(connection)
-    with DataFileReader(path) as reader, connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         _lock(cursor, dialect)
         interrupted_runs_mark(cursor, dialect, run_pk=run_pk, now=now)
-        lines = reader.lines(progress=lambda position: progress("reading", position))
-        minutes = options.interval_minutes
-        if minutes is None:
-            minutes, buffered = interval_minutes_infer(lines)
-            lines = itertools.chain(buffered, lines)
-            if minutes is None:
-                raise FileRejected(
-                    "The interval length cannot be told from the first rows; name the file "
-                    "…_interval<minutes>_… (e.g. interval60) or give the length explicitly "
-                    f"(supported: {', '.join(map(str, INTERVAL_MINUTES))} minutes)."
+        if dialect.postgresql:
+            with DataFileReader(path) as reader:
+                result = _interval_direct_load(
+                    cursor, dialect, reader, run_pk=run_pk, options=options, progress=progress
                 )
+            if result is not None:
+                return result
+        with DataFileReader(path) as reader:
+            return _interval_staged_load(
+                cursor, dialect, reader, run_pk=run_pk, options=options, progress=progress
+            )
+
+
+def _interval_lines(reader: DataFileReader, options: ImportOptions, progress: RunProgress):
+    """(lines, interval minutes, the first lines: header and a sample)."""
+    lines = reader.lines(progress=lambda position: progress("reading", position))
+    minutes = options.interval_minutes
+    if minutes is None:
+        minutes, buffered = interval_minutes_infer(lines)
+        if minutes is None:
+            raise FileRejected(
+                "The interval length cannot be told from the first rows; name the file "
+                "…_interval<minutes>_… (e.g. interval60) or give the length explicitly "
+                f"(supported: {', '.join(map(str, INTERVAL_MINUTES))} minutes)."
+            )
+    else:
+        buffered = list(itertools.islice(lines, INFER_LINES + 1))
+    return itertools.chain(buffered, lines), minutes, buffered
+
+
+def _interval_result(result: LoadResult, *, minutes: int, changes: list) -> LoadResult:
+    result.details = {"interval_minutes": minutes, "service_points": len(changes)}
+    result.changes = changes
+    return result
+
+
+def _duplicate_key(exc: Exception) -> bool:
+    sqlstate = getattr(exc, "sqlstate", None) or getattr(exc.__cause__, "sqlstate", None)
+    return sqlstate == "23505"
+
+
+def _interval_direct_load(
+    cursor,
+    dialect: Dialect,
+    reader: DataFileReader,
+    *,
+    run_pk: int,
+    options: ImportOptions,
+    progress: RunProgress,
+) -> LoadResult | None:
+    """The direct lane; None when it does not apply (nothing of it is kept)."""
+    lines, minutes, sample = _interval_lines(reader, options, progress)
+    if not interval_direct.sample_is_new(
+        cursor,
+        sample=sample,
+        minutes=minutes,
+        time_zone=options.time_zone,
+        negative=options.negative_usage,
+    ):
+        return None
+    targets = interval_direct.targets_load(cursor)
+    if targets is None or connection.get_autocommit():
+        return None
+    savepoint = transaction.savepoint_create()
+    try:
         result = LoadResult(layout="interval", interval_minutes=minutes)
         parser = IntervalParser(
             minutes=minutes, time_zone=options.time_zone, negative_usage=options.negative_usage
@@ -236,14 +296,16 @@ def interval_file_load(
         interval_apply.staging_create(cursor, dialect)
         with StageWriter(
             connection,
-            streamed=(interval_apply.READS_TABLE, READ_STAGE_COLUMNS),
-            formatter=reading_copy_line,
-            spooled={ERROR_TABLE: ERROR_COLUMNS},
+            streamed=("billing_intervalread", interval_direct.DIRECT_COLUMNS),
+            spooled={
+                interval_apply.READS_TABLE: READ_STAGE_COLUMNS,
+                ERROR_TABLE: ERROR_COLUMNS,
+            },
         ) as writer:
-            sink = _ErrorSink(writer, run_pk, options.max_stored_errors)
-            sink.reading = writer.stream
-            if dialect.postgresql:
-                sink.reading_line = writer.stream_line
+            errors = _ErrorSink(writer, run_pk, options.max_stored_errors)
+            sink = interval_direct.DirectSink(
+                writer, targets, minutes, options.negative_usage, errors.error
+            )
             progress("reading", 0, force=True)
             parser.parse(lines, sink)
         progress("checking", reader.position, force=True)
@@ -253,25 +315,79 @@ def interval_file_load(
         rules.validate()
         result.rows = parser.rows
         result.rejected = parser.rejected + rules.rejected_lines()
-        _sql_errors_store(
-            cursor, dialect, run_pk=run_pk, limit=options.max_stored_errors - sink.stored
-        )
         if _too_many_rejected(result, options.max_rejected_share):
-            result.accepted = False
-            result.message = _rejection_message(result, options.max_rejected_share)
-            interval_apply.staging_drop(cursor, dialect)
-            return result
+            # Nothing may be applied: the staged path stores the errors.
+            raise interval_direct.Abandon("too many rejected rows")
+        _sql_errors_store(
+            cursor, dialect, run_pk=run_pk, limit=options.max_stored_errors - errors.stored
+        )
         progress("applying", reader.position, force=True)
-        outcome = rules.apply()
+        checked = interval_direct.checked_reads_insert(cursor, minutes=minutes)
+        changes = interval_direct.changes_collect(targets, checked)
+        interval_direct.service_points_hold(cursor, changes)
         interval_apply.staging_drop(cursor, dialect)
+    except (interval_direct.Abandon, DatabaseError, psycopg.DatabaseError) as exc:
+        if not (isinstance(exc, interval_direct.Abandon) or _duplicate_key(exc)):
+            raise
+        # A read already stored or repeated in the file (the primary key
+        # refused it), or rows to reject: the staged path decides.
+        transaction.savepoint_rollback(savepoint)
+        return None
+    transaction.savepoint_commit(savepoint)
+    result.created = sum(change.reads for change in changes)
+    return _interval_result(result, minutes=minutes, changes=changes)
+
+
+def _interval_staged_load(
+    cursor,
+    dialect: Dialect,
+    reader: DataFileReader,
+    *,
+    run_pk: int,
+    options: ImportOptions,
+    progress: RunProgress,
+) -> LoadResult:
+    """Stage every read, then the rules and the writes as SQL (both databases)."""
+    lines, minutes, _ = _interval_lines(reader, options, progress)
+    result = LoadResult(layout="interval", interval_minutes=minutes)
+    parser = IntervalParser(
+        minutes=minutes, time_zone=options.time_zone, negative_usage=options.negative_usage
+    )
+    interval_apply.staging_create(cursor, dialect)
+    with StageWriter(
+        connection,
+        streamed=(interval_apply.READS_TABLE, READ_STAGE_COLUMNS),
+        formatter=reading_copy_line,
+        spooled={ERROR_TABLE: ERROR_COLUMNS},
+    ) as writer:
+        sink = _ErrorSink(writer, run_pk, options.max_stored_errors)
+        sink.reading = writer.stream
+        if dialect.postgresql:
+            sink.reading_line = writer.stream_line
+        progress("reading", 0, force=True)
+        parser.parse(lines, sink)
+    progress("checking", reader.position, force=True)
+    rules = interval_apply.IntervalRules(
+        cursor, dialect, minutes=minutes, negative_usage=options.negative_usage
+    )
+    rules.validate()
+    result.rows = parser.rows
+    result.rejected = parser.rejected + rules.rejected_lines()
+    _sql_errors_store(cursor, dialect, run_pk=run_pk, limit=options.max_stored_errors - sink.stored)
+    if _too_many_rejected(result, options.max_rejected_share):
+        result.accepted = False
+        result.message = _rejection_message(result, options.max_rejected_share)
+        interval_apply.staging_drop(cursor, dialect)
+        return result
+    progress("applying", reader.position, force=True)
+    outcome = rules.apply()
+    interval_apply.staging_drop(cursor, dialect)
     result.created, result.updated, result.unchanged = (
         outcome.created,
         outcome.updated,
         outcome.unchanged,
     )
-    result.details = {"interval_minutes": minutes, "service_points": len(outcome.changed)}
-    result.changes = outcome.changed
-    return result
+    return _interval_result(result, minutes=minutes, changes=outcome.changed)
 
 
 def greenbutton_file_load(

@@ -65,6 +65,21 @@ class Dialect:
             for name in names:
                 cursor.execute(f"ANALYZE {name}")
 
+    def service_points_hold(self, cursor, keys_table: str) -> None:
+        """Lock the service points this import writes usage for (their ids in
+        `keys_table.sp_pk`) until it commits (PostgreSQL).
+
+        The usage tables have no database foreign key: this lock is what makes
+        a concurrent delete of one of these service points wait, after which
+        the delete trigger sees the committed rows and refuses it.
+        """
+        if self.postgresql:
+            # keys_table is one of the importer's own temporary tables.
+            cursor.execute(
+                "SELECT COUNT(*) FROM (SELECT sp.id FROM billing_servicepoint sp "  # noqa: S608
+                f"WHERE sp.id IN (SELECT sp_pk FROM {keys_table}) FOR KEY SHARE OF sp) held"
+            )
+
     # Expressions -----------------------------------------------------------
     def days_add(self, day: str, days: str) -> str:
         """`day` plus `days` (an integer expression) as a date."""

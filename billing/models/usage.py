@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Func, ProtectedError, Q
 from django.utils.translation import gettext_lazy as _
 
 from billing.periods import period_start
@@ -26,6 +26,22 @@ class UsageUnit(models.TextChoices):
     THERM = "therm", _("therms")
     CCF = "ccf", _("CCF")
     GALLON = "gal", _("gallons")
+
+
+def protect_if_any(collector, field, sub_objs, using):
+    """`PROTECT` that asks whether one row refers to the object instead of
+    loading every one (a service point can have millions of reads)."""
+    first = list(sub_objs[:1])
+    if first:
+        raise ProtectedError(
+            f"Cannot delete: {field.model._meta.verbose_name_plural} refer to it "
+            f"({field.model.__name__}.{field.name}).",
+            first,
+        )
+
+
+# Django calls it without evaluating `sub_objs` first (the query is ours).
+protect_if_any.lazy_sub_objs = True
 
 
 class PeriodStart(Func):
@@ -67,10 +83,18 @@ class UsageValue(TimeStampedModel):
     costs they can control (seed 002, "Usage Charge").
     """
 
-    # The database refuses to delete a service point that has usage: its ID
-    # is permanent (seed 002) and Python-level cascades would load every row.
+    # A service point with usage is never deleted: its ID is permanent (seed
+    # 002). No database foreign key: PostgreSQL checks one row at a time at
+    # commit, more than half of what storing a file of usage costs. The ORM
+    # refuses the delete (protect_if_any) and, on PostgreSQL, a trigger on
+    # billing_servicepoint does (migration 0005; docs/data-model.md).
+    # No index of its own: the unique period key starts with it.
     service_point = models.ForeignKey(
-        "billing.ServicePoint", on_delete=models.DO_NOTHING, related_name="usage_values"
+        "billing.ServicePoint",
+        on_delete=protect_if_any,
+        related_name="usage_values",
+        db_constraint=False,
+        db_index=False,
     )
     date_to = models.DateField(_("last day billed"))
     duration = models.PositiveSmallIntegerField(_("days"))
@@ -149,11 +173,15 @@ class IntervalRead(models.Model):
     """
 
     pk = models.CompositePrimaryKey("service_point", "interval_end")
+    # No database foreign key (as for UsageValue): its row-by-row checks were
+    # two thirds of what storing an interval file cost. Protected by the ORM
+    # and a trigger on billing_servicepoint instead (docs/data-model.md).
     service_point = models.ForeignKey(
         "billing.ServicePoint",
-        on_delete=models.DO_NOTHING,
+        on_delete=protect_if_any,
         related_name="interval_reads",
         db_index=False,
+        db_constraint=False,
     )
     interval_end = models.DateTimeField(_("interval end (UTC)"))
     interval_minutes = models.PositiveSmallIntegerField(_("interval minutes"))

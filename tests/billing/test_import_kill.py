@@ -10,18 +10,21 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 
+from billing.importers.interval_file import COLUMN_TITLES as INTERVAL_TITLES
 from billing.models import (
     Account,
     Customer,
     EligibilityHold,
     ImportRowError,
     ImportRun,
+    IntervalRead,
     Premise,
     RateCode,
     ServicePoint,
@@ -90,7 +93,7 @@ def _advisory_locks() -> int:
         return cursor.fetchone()[0]
 
 
-def _kill_when(predicate, path: Path, log: Path) -> ImportRun:
+def _kill_when(predicate, path: Path, log: Path, command: str = "import_billing") -> ImportRun:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
@@ -101,7 +104,7 @@ def _kill_when(predicate, path: Path, log: Path) -> ImportRun:
     }
     with log.open("w") as output:
         process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "manage.py", "import_billing", str(path), "--no-progress"],
+            [sys.executable, "manage.py", command, str(path), "--no-progress"],
             cwd=ROOT,
             env=env,
             stdout=output,
@@ -178,3 +181,46 @@ def test_killing_an_import_while_it_applies_the_rules_changes_nothing(tmp_path):
     )
     assert killed.status == "running"
     assert _snapshot() == before
+
+
+def _interval_file(path: Path, service_points: int, hours: int, first_hour: int = 0) -> Path:
+    """`hours` hourly reads (UTC midnight on) for each service point SPI<n>."""
+    start = datetime(2024, 1, 10, tzinfo=UTC)
+    with path.open("w") as handle:
+        handle.write("\t".join(INTERVAL_TITLES) + "\n")
+        for n in range(service_points):
+            lines = []
+            for h in range(first_hour, first_hour + hours):
+                local = (start + timedelta(hours=h)).astimezone(ZoneInfo("America/Chicago"))
+                lines.append(f"SPI{n}\t{(n + h) % 7}.25\t{local:%Y%m%d}\t{local:%H%M}\tkWh\tA\t\n")
+            handle.write("".join(lines))
+    return path
+
+
+def test_killing_an_interval_import_in_its_direct_lane_changes_nothing(tmp_path):
+    require_postgresql("killing an import mid-file is tested on PostgreSQL")
+    premise = Premise.objects.create(premise_id="PI", street_name="Main St", zip_code="62701")
+    ServicePoint.objects.bulk_create(
+        ServicePoint(service_point_id=f"SPI{n}", premise=premise, fuel="electric")
+        for n in range(2000)
+    )
+    # Reads already on file, before the big file's span: the direct lane is taken.
+    earlier = _interval_file(tmp_path / "opwr_pve_res_v1-19-0_interval60_20240101.tsv", 50, 5)
+    assert data_file_import(path=earlier, kind="interval").created == 250
+    before = sorted(IntervalRead.objects.values_list("service_point_id", "interval_end", "value"))
+    big = _interval_file(
+        tmp_path / "opwr_pve_res_v1-19-0_interval60_20240201.tsv", 2000, 240, first_hour=24
+    )
+    size = big.stat().st_size
+    killed = _kill_when(
+        lambda run: run.phase == "reading" and 0 < run.bytes_done < size // 2,
+        big,
+        tmp_path / "kill.log",
+        command="import_interval",
+    )
+    assert killed.status == "running"
+    after = sorted(IntervalRead.objects.values_list("service_point_id", "interval_end", "value"))
+    assert after == before
+    rerun = data_file_import(path=big, kind="interval")
+    assert rerun.status == "succeeded", rerun.message
+    assert (rerun.created, rerun.updated, rerun.rejected) == (2000 * 240, 0, 0)
