@@ -72,16 +72,41 @@ class BillReadyCounts:
 
 
 def billing_import_followup(
-    *, run: ImportRun, customer_pks: Sequence[int], billing_periods: Sequence[NewBillingPeriods]
+    *, run_pk: int, customer_pks: Sequence[int], billing_periods: Sequence[NewBillingPeriods]
 ) -> None:
     """After a billing import committed: contact points, then "bill ready"
-    (so a customer registered by this file can hear about this bill)."""
+    (so a customer registered by this file can hear about this bill).
+
+    Runs as a Celery task (billing.tasks), off the import's own time; both
+    steps are idempotent, so a retried task sends nothing twice.
+    """
+    run = ImportRun.objects.filter(pk=run_pk).first()
     if customer_pks:
         registered = customers_contact_points_register(customer_pks=customer_pks)
-        logger.info("Import #%s: contact points %s", run.pk, registered)
+        logger.info("Import #%s: contact points %s", run_pk, registered)
     if billing_periods:
         counts = bill_ready_notify(billing_periods=billing_periods, run=run)
-        logger.info("Import #%s: bill ready %s", run.pk, counts)
+        logger.info("Import #%s: bill ready %s", run_pk, counts)
+
+
+def periods_to_json(billing_periods: Sequence[NewBillingPeriods]) -> list[list]:
+    """The signal's entries as plain lists, for a task's JSON arguments."""
+    return [
+        [p.service_point_pk, p.customer_pk, p.periods, p.latest_date_to.isoformat()]
+        for p in billing_periods
+    ]
+
+
+def periods_from_json(rows: Sequence[Sequence]) -> list[NewBillingPeriods]:
+    return [
+        NewBillingPeriods(
+            service_point_pk=sp,
+            customer_pk=customer,
+            periods=n,
+            latest_date_to=date.fromisoformat(day),
+        )
+        for sp, customer, n, day in rows
+    ]
 
 
 def bill_ready_max_age_days() -> int:

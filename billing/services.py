@@ -380,15 +380,17 @@ def _finish(run: ImportRun, status: str, message: str) -> ImportRun:
 
 
 def _followup_on_commit(run: ImportRun, customer_pks: list[int], changes: list) -> None:
-    # Registered before the signal's callback, so it runs first: receivers
-    # find the file's customers reachable. robust: a problem here is logged
-    # and never turns a committed import into an error.
+    # A task, so a million-customer file's contact points and bill alerts
+    # do not hold up the import (inline when tasks run eagerly). robust: a
+    # broker problem is logged and never turns a committed import into an error.
+    from billing.tasks import billing_import_followup_task  # tasks import this module
+
     transaction.on_commit(
         partial(
-            notices.billing_import_followup,
-            run=run,
-            customer_pks=customer_pks,
-            billing_periods=changes,
+            billing_import_followup_task.delay,
+            run.pk,
+            [int(pk) for pk in customer_pks],
+            notices.periods_to_json(changes),
         ),
         robust=True,
     )

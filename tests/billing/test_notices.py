@@ -319,3 +319,26 @@ def test_bill_ready_counts_what_it_skips(allowlisted):
     )
     assert (counts.no_customer, counts.not_recent, counts.notified) == (1, 2, 1)
     assert bill_messages(channel="email").get().idempotency_key.startswith("bill_ready:2026-06-26:")
+
+
+def test_the_follow_up_task_gets_plain_json_arguments(
+    tmp_path, allowlisted, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Celery sends task arguments as JSON: what the import hands over must
+    # survive that and come back as the same entries.
+    from kombu.utils.json import dumps, loads
+
+    from billing import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.billing_import_followup_task, "delay", lambda *a: sent.append(a))
+    with django_capture_on_commit_callbacks(execute=True):
+        run = import_billing(tmp_path, months(JULY, 1))
+    assert run.status == "succeeded", run.message
+    (args,) = sent
+    run_pk, customer_pks, periods = loads(dumps(args))
+    assert run_pk == run.pk
+    assert customer_pks == list(Customer.objects.values_list("pk", flat=True))
+    (entry,) = notices.periods_from_json(periods)
+    assert entry.latest_date_to == date(2026, 7, 31)
+    assert notices.periods_to_json([entry]) == periods
