@@ -14,6 +14,7 @@ from content.models import (
     Page,
 )
 from content.services import TransitionError, contact_request_transition
+from portal.admin_actions import bulk_transition_action
 
 
 class FaqQuestionInline(admin.TabularInline):
@@ -131,29 +132,16 @@ class StatusChangeInline(admin.TabularInline):
 
 
 def _move(to_status: str, label):
-    def action(modeladmin, request, queryset):
-        done, failed = 0, []
-        for contact_request in queryset:
-            try:
-                contact_request_transition(
-                    request=contact_request, to_status=to_status, by=request.user
-                )
-                done += 1
-            except TransitionError as exc:
-                failed.append(" ".join(exc.messages))
-        if done:
-            modeladmin.message_user(
-                request,
-                ngettext("%(n)d request moved.", "%(n)d requests moved.", done) % {"n": done},
-                messages.SUCCESS,
-            )
-        for problem in failed[:10]:
-            modeladmin.message_user(request, problem, messages.WARNING)
-
-    action.__name__ = f"move_to_{to_status}"
-    action.allowed_permissions = ("change",)
-    action.short_description = label
-    return action
+    return bulk_transition_action(
+        to_status=to_status,
+        label=label,
+        move=lambda obj, status, user: contact_request_transition(
+            request=obj, to_status=status, by=user
+        ),
+        done_message=lambda n: (
+            ngettext("%(n)d request moved.", "%(n)d requests moved.", n) % {"n": n}
+        ),
+    )
 
 
 @admin.register(ContactRequest)

@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 from enrollment import workflow
 from enrollment.models import Enrollment, EnrollmentStatusChange, Order, ServiceOrder, Status
 from enrollment.services import TransitionError, enrollment_transition
+from portal.admin_actions import bulk_transition_action
 
 
 class EnrollmentAdminForm(forms.ModelForm):
@@ -41,32 +42,17 @@ class StatusChangeInline(admin.TabularInline):
 
 
 def _bulk(to_status: str, label):
-    def action(modeladmin, request, queryset):
-        done, failed = 0, []
-        for enrollment in queryset.select_related("product"):
-            try:
-                enrollment_transition(
-                    enrollment=enrollment,
-                    to_status=to_status,
-                    actor=workflow.STAFF,
-                    by=request.user,
-                )
-                done += 1
-            except TransitionError as exc:
-                failed.append(" ".join(exc.messages))
-        if done:
-            modeladmin.message_user(
-                request,
-                ngettext("%(n)d enrolment moved.", "%(n)d enrolments moved.", done) % {"n": done},
-                messages.SUCCESS,
-            )
-        for problem in failed[:10]:
-            modeladmin.message_user(request, problem, messages.WARNING)
-
-    action.__name__ = f"move_to_{to_status}"
-    action.allowed_permissions = ("change",)
-    action.short_description = label
-    return action
+    return bulk_transition_action(
+        to_status=to_status,
+        label=label,
+        prepare=lambda queryset: queryset.select_related("product"),
+        move=lambda obj, status, user: enrollment_transition(
+            enrollment=obj, to_status=status, actor=workflow.STAFF, by=user
+        ),
+        done_message=lambda n: (
+            ngettext("%(n)d enrolment moved.", "%(n)d enrolments moved.", n) % {"n": n}
+        ),
+    )
 
 
 @admin.register(Enrollment)

@@ -6,9 +6,9 @@ from django.db.models import Prefetch
 from django.templatetags.static import static
 
 from catalog.eligibility import CustomerFacts
-from catalog.markdown import markdown_html
 from catalog.models import Audience, Product
 from catalog.spots import SpotItem
+from portal.markdown import markdown_html
 from promotions.models import Promotion
 
 

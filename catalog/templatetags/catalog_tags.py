@@ -1,7 +1,7 @@
 from django import template
 from django.templatetags.static import static
 
-from catalog.markdown import markdown_html
+from portal.markdown import markdown_html
 
 register = template.Library()
 

@@ -2,8 +2,8 @@ from django import template
 from django.db import DatabaseError
 from django.utils.translation import get_language
 
-from content.markdown import markdown_html
 from content.selectors import page_list_footer
+from portal.markdown import markdown_html
 
 register = template.Library()
 

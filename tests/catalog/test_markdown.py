@@ -1,4 +1,4 @@
-from catalog.markdown import markdown_html
+from portal.markdown import markdown_html
 
 
 def test_markdown_keeps_formatting_and_drops_anything_active():
@@ -13,3 +13,11 @@ def test_markdown_keeps_formatting_and_drops_anything_active():
     assert "javascript" not in html
     assert 'href="https://example.com"' in html
     assert markdown_html("") == ""
+
+
+def test_no_heading_above_the_top_level_survives_even_as_html():
+    html = markdown_html("## Section\n\n<h1>raw</h1>")
+    assert "<h3>Section</h3>" in html
+    assert "<h1" not in html
+    assert "<h2" not in html
+    assert "<h2>Sub</h2>" in markdown_html("## Sub", top_level=2)

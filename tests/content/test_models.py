@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from content.markdown import markdown_html
+from portal.markdown import markdown_html
 from tests.factories import FaqCategoryFactory, FaqQuestionFactory, PageFactory
 
 pytestmark = pytest.mark.django_db

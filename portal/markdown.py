@@ -1,7 +1,7 @@
-"""Staff-written Markdown to safe HTML (FAQ answers and pages).
+"""Staff-written Markdown to safe HTML (catalog descriptions, FAQ answers, pages).
 
-The same rules as the catalog's descriptions; content sits below the catalog
-in the import order, so it keeps its own copy rather than importing it.
+Here, in the project package, because both `catalog` and `content` need it
+and neither may import the other.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 
-ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote", "code",
+BASE_TAGS = {
+    "p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code",
     "pre", "table", "thead", "tbody", "tr", "th", "td", "hr",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
@@ -20,9 +20,10 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 def markdown_html(text: str, *, top_level: int = 3) -> SafeString:
     """Render Markdown, then keep only harmless tags (nh3 strips the rest).
 
-    Headings above ``top_level`` are lowered to it, so staff headings never
-    compete with the page's own ``<h1>``: pages use 2 (``##`` stays ``h2``),
-    FAQ answers, which sit under a question, use 3.
+    Headings above ``top_level`` are lowered to it, and no heading tag above
+    it survives (not even as raw HTML), so staff headings never compete with
+    the page's own: editorial pages use 2, descriptions and FAQ answers,
+    which sit under the page's sections, 3.
     """
     html = markdown_lib.markdown(text or "", extensions=["tables", "sane_lists"])
     for level in range(1, top_level):
@@ -31,7 +32,7 @@ def markdown_html(text: str, *, top_level: int = 3) -> SafeString:
         )
     cleaned = nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=BASE_TAGS | {f"h{level}" for level in range(top_level, 5)},
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer",
