@@ -31,6 +31,25 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_sessions_at_the_end(django_db_setup, django_db_blocker):
+    """Close what other threads left open, so the test database can be dropped.
+
+    A live-server request thread whose browser went away mid-response never
+    sees request_finished, so its PostgreSQL connection outlives the run.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture
 def user(db):
     return UserFactory()
