@@ -138,6 +138,44 @@ def _sql_errors_store(cursor, dialect: Dialect, *, run_pk: int, limit: int) -> N
     )
 
 
+def _check_and_apply(
+    cursor,
+    dialect: Dialect,
+    *,
+    rules,
+    staging_drop,
+    result: LoadResult,
+    parsed_rejected: int,
+    errors_stored: int,
+    run_pk: int,
+    options: ImportOptions,
+    progress: RunProgress,
+    position: int,
+):
+    """Run the SQL rules, count and keep the rejected rows, then apply the
+    rest unless too many were bad. Fills `result`; returns the rules'
+    outcome, or None when the file is rejected."""
+    rules.validate()
+    result.rejected = parsed_rejected + rules.rejected_lines()
+    _sql_errors_store(
+        cursor, dialect, run_pk=run_pk, limit=options.max_stored_errors - errors_stored
+    )
+    if _too_many_rejected(result, options.max_rejected_share):
+        result.accepted = False
+        result.message = _rejection_message(result, options.max_rejected_share)
+        staging_drop(cursor, dialect)
+        return None
+    progress("applying", position, force=True)
+    outcome = rules.apply()
+    staging_drop(cursor, dialect)
+    result.created, result.updated, result.unchanged = (
+        outcome.created,
+        outcome.updated,
+        outcome.unchanged,
+    )
+    return outcome
+
+
 def billing_file_load(
     *,
     run_pk: int,
@@ -183,25 +221,22 @@ def billing_file_load(
             now=now,
             source=source,
         )
-        rules.validate()
         result.rows = parser.rows
-        result.rejected = parser.rejected + rules.rejected_lines()
-        _sql_errors_store(
-            cursor, dialect, run_pk=run_pk, limit=options.max_stored_errors - sink.stored
+        outcome = _check_and_apply(
+            cursor,
+            dialect,
+            rules=rules,
+            staging_drop=billing_apply.staging_drop,
+            result=result,
+            parsed_rejected=parser.rejected,
+            errors_stored=sink.stored,
+            run_pk=run_pk,
+            options=options,
+            progress=progress,
+            position=reader.position,
         )
-        if _too_many_rejected(result, options.max_rejected_share):
-            result.accepted = False
-            result.message = _rejection_message(result, options.max_rejected_share)
-            billing_apply.staging_drop(cursor, dialect)
+        if outcome is None:
             return result
-        progress("applying", reader.position, force=True)
-        outcome = rules.apply()
-        billing_apply.staging_drop(cursor, dialect)
-    result.created, result.updated, result.unchanged = (
-        outcome.created,
-        outcome.updated,
-        outcome.unchanged,
-    )
     result.details = outcome.details
     result.changes = outcome.new_periods
     result.customers = outcome.customer_pks
@@ -370,23 +405,22 @@ def _interval_staged_load(
     rules = interval_apply.IntervalRules(
         cursor, dialect, minutes=minutes, negative_usage=options.negative_usage
     )
-    rules.validate()
     result.rows = parser.rows
-    result.rejected = parser.rejected + rules.rejected_lines()
-    _sql_errors_store(cursor, dialect, run_pk=run_pk, limit=options.max_stored_errors - sink.stored)
-    if _too_many_rejected(result, options.max_rejected_share):
-        result.accepted = False
-        result.message = _rejection_message(result, options.max_rejected_share)
-        interval_apply.staging_drop(cursor, dialect)
-        return result
-    progress("applying", reader.position, force=True)
-    outcome = rules.apply()
-    interval_apply.staging_drop(cursor, dialect)
-    result.created, result.updated, result.unchanged = (
-        outcome.created,
-        outcome.updated,
-        outcome.unchanged,
+    outcome = _check_and_apply(
+        cursor,
+        dialect,
+        rules=rules,
+        staging_drop=interval_apply.staging_drop,
+        result=result,
+        parsed_rejected=parser.rejected,
+        errors_stored=sink.stored,
+        run_pk=run_pk,
+        options=options,
+        progress=progress,
+        position=reader.position,
     )
+    if outcome is None:
+        return result
     return _interval_result(result, minutes=minutes, changes=outcome.changed)
 
 
@@ -459,24 +493,21 @@ def greenbutton_file_load(
             cursor, dialect, minutes=minutes, negative_usage=options.negative_usage
         )
         progress("checking", 0, force=True)
-        rules.validate()
-        result.rejected = rejected + rules.rejected_lines()
-        _sql_errors_store(
-            cursor, dialect, run_pk=run_pk, limit=options.max_stored_errors - sink.stored
+        outcome = _check_and_apply(
+            cursor,
+            dialect,
+            rules=rules,
+            staging_drop=interval_apply.staging_drop,
+            result=result,
+            parsed_rejected=rejected,
+            errors_stored=sink.stored,
+            run_pk=run_pk,
+            options=options,
+            progress=progress,
+            position=0,
         )
-        if _too_many_rejected(result, options.max_rejected_share):
-            result.accepted = False
-            result.message = _rejection_message(result, options.max_rejected_share)
-            interval_apply.staging_drop(cursor, dialect)
+        if outcome is None:
             return result
-        progress("applying", 0, force=True)
-        outcome = rules.apply()
-        interval_apply.staging_drop(cursor, dialect)
-    result.created, result.updated, result.unchanged = (
-        outcome.created,
-        outcome.updated,
-        outcome.unchanged,
-    )
     result.details = {
         "interval_minutes": minutes,
         "unit": unit,
