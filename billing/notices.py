@@ -80,12 +80,11 @@ def billing_import_followup(
     Runs as a Celery task (billing.tasks), off the import's own time; both
     steps are idempotent, so a retried task sends nothing twice.
     """
-    run = ImportRun.objects.filter(pk=run_pk).first()
     if customer_pks:
         registered = customers_contact_points_register(customer_pks=customer_pks)
         logger.info("Import #%s: contact points %s", run_pk, registered)
     if billing_periods:
-        counts = bill_ready_notify(billing_periods=billing_periods, run=run)
+        counts = bill_ready_notify(billing_periods=billing_periods)
         logger.info("Import #%s: bill ready %s", run_pk, counts)
 
 
@@ -118,7 +117,6 @@ def bill_ready_max_age_days() -> int:
 def bill_ready_notify(
     *,
     billing_periods: Sequence[NewBillingPeriods],
-    run: ImportRun | None = None,
     today: date | None = None,
 ) -> BillReadyCounts:
     """Tell each customer with a new bill that it is ready.
