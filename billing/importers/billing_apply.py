@@ -25,6 +25,7 @@ from django.db import DatabaseError, transaction
 
 from billing.importers import fields as f
 from billing.importers.billing_file import CUSTOMER, ENTITY_STAGE_COLUMNS, FULL, USAGE
+from billing.importers.errors import Abandon
 from billing.importers.sql import Dialect
 from billing.models.eligibility import HoldReason, Purpose
 
@@ -34,10 +35,16 @@ REASON_LIMIT = 300
 ROWS_TABLE = "imp_rows"
 ENTITIES_TABLE = "imp_entities"
 ERRORS_TABLE = "imp_errors"
+# The direct lane's (billing_direct.py): ids it took for service points new
+# to the database, and the rows it wrote per service point.
+IDS_TABLE = "imp_sp_ids"
+SPANS_TABLE = "imp_direct"
 TEMP_TABLES = (
     ROWS_TABLE,
     ENTITIES_TABLE,
     ERRORS_TABLE,
+    IDS_TABLE,
+    SPANS_TABLE,
     "imp_entity_errors",
     "imp_keys",
     "imp_premises",
@@ -51,6 +58,7 @@ TEMP_TABLES = (
     "imp_new",
     "imp_seq",
     "imp_gaps",
+    "imp_bounds",
 )
 
 ROW_COLUMNS = (
@@ -75,6 +83,15 @@ ENTITY_COLUMNS = (
     *((name, ENTITY_TYPES.get(name, "text")) for name in ENTITY_STAGE_COLUMNS),
 )
 ERROR_COLUMNS = (("line", "int"), ("col", "text"), ("value", "text"), ("reason", "text"))
+IDS_COLUMNS = (("sp_code", "text"), ("id", "bigint"))
+SPANS_COLUMNS = (
+    ("sp_pk", "bigint"),
+    ("n", "int"),
+    ("first_to", "date"),
+    ("last_to", "date"),
+    ("last_duration", "int"),
+    ("settled", "int"),
+)
 
 
 @dataclass
@@ -104,6 +121,8 @@ def staging_create(cursor, dialect: Dialect) -> None:
     dialect.temp_create(cursor, ENTITIES_TABLE, ENTITY_COLUMNS)
     dialect.temp_create(cursor, ERRORS_TABLE, ERROR_COLUMNS)
     dialect.temp_create(cursor, "imp_entity_errors", (("entity_line", "int"), *ERROR_COLUMNS[1:]))
+    dialect.temp_create(cursor, IDS_TABLE, IDS_COLUMNS)
+    dialect.temp_create(cursor, SPANS_TABLE, SPANS_COLUMNS)
 
 
 def staging_drop(cursor, dialect: Dialect) -> None:
@@ -135,7 +154,11 @@ class BillingRules:
         negative_usage: str,
         now: datetime,
         source: str,
+        direct: bool = False,
     ):
+        # direct: the usage rows were written by the direct lane
+        # (billing_direct.py); only rows that need a rule are staged.
+        self.direct = direct
         self.cursor = cursor
         self.dialect = dialect
         self.layout = layout
@@ -147,6 +170,10 @@ class BillingRules:
     def _x(self, sql: str, params=()) -> int:
         self.cursor.execute(sql, params)
         return self.cursor.rowcount
+
+    def _row(self, sql: str, params=()) -> tuple:
+        self.cursor.execute(sql, params)
+        return self.cursor.fetchone()
 
     def _scalar(self, sql: str, params=()):
         self.cursor.execute(sql, params)
@@ -165,8 +192,8 @@ class BillingRules:
             self._entity_errors_apply()
             self._keys_build()
             self._account_checks()
-            self._entity_errors_apply()
-            self._keys_build()
+            if self._entity_errors_apply():
+                self._keys_build()
         if self.layout == FULL:
             self._x(f"CREATE INDEX imp_rows_entity ON {ROWS_TABLE} (entity_line)")
         if self.layout == USAGE:
@@ -394,10 +421,13 @@ class BillingRules:
             """
         )
 
-    def _entity_errors_apply(self) -> None:
-        """Turn entity errors into row errors and drop the rejected rows."""
+    def _entity_errors_apply(self) -> bool:
+        """Turn entity errors into row errors and drop the rejected rows;
+        True if there were any."""
         if not self._scalar("SELECT COUNT(*) FROM imp_entity_errors"):
-            return
+            return False
+        if self.direct:
+            raise Abandon("an entity was rejected after its rows were written")
         if self.layout == FULL:
             self._x(
                 f"""
@@ -420,6 +450,7 @@ class BillingRules:
             "(SELECT entity_line FROM imp_entity_errors)"
         )
         self._x("DELETE FROM imp_entity_errors")
+        return True
 
     def _usage_file_checks(self) -> None:
         d = self.dialect
@@ -500,6 +531,8 @@ class BillingRules:
     def _rejected_rows_drop(self) -> None:
         if self.layout == CUSTOMER or not self._scalar(f"SELECT COUNT(*) FROM {ERRORS_TABLE}"):
             return
+        if self.direct:
+            raise Abandon("a row was rejected after the rows of its entity were written")
         self._x(f"DELETE FROM {ROWS_TABLE} WHERE line IN (SELECT line FROM {ERRORS_TABLE})")
         if self.layout == FULL:
             # An entity is applied only through a row that was accepted.
@@ -691,18 +724,22 @@ class BillingRules:
             """,
             [self.now],
         )
-        created = self._x(
-            """
-            INSERT INTO billing_servicepoint (service_point_id, premise_id, fuel, meter_id,
-                                              meter_type, created_at, updated_at)
-            SELECT s.sp_code, s.premise_pk, s.fuel, COALESCE(s.meter_id, ''),
-                   COALESCE(s.meter_type, 'amr'), %s, %s
-            FROM imp_sps s
-            WHERE NOT EXISTS (SELECT 1 FROM billing_servicepoint t
-                              WHERE t.service_point_id = s.sp_code)
-            """,
-            [self.now, self.now],
-        )
+        # With the ids the direct lane's usage rows already carry, if any.
+        created = 0
+        for with_id in (True, False):
+            created += self._x(
+                f"""
+                INSERT INTO billing_servicepoint ({"id, " if with_id else ""}service_point_id,
+                  premise_id, fuel, meter_id, meter_type, created_at, updated_at)
+                SELECT {"i.id, " if with_id else ""}s.sp_code, s.premise_pk, s.fuel,
+                       COALESCE(s.meter_id, ''), COALESCE(s.meter_type, 'amr'), %s, %s
+                FROM imp_sps s
+                {f"JOIN {IDS_TABLE} i ON i.sp_code = s.sp_code" if with_id else ""}
+                WHERE NOT EXISTS (SELECT 1 FROM billing_servicepoint t
+                                  WHERE t.service_point_id = s.sp_code)
+                """,
+                [self.now, self.now],
+            )
         outcome.details["service_points"] = {"created": created, "updated": updated}
 
     def _accounts_apply(self, outcome: BillingOutcome) -> None:
@@ -843,6 +880,9 @@ class BillingRules:
     # after the write find the new and corrected periods without returning a
     # million rows from the INSERT.
     def _usage_apply(self, outcome: BillingOutcome) -> None:
+        if self.direct:
+            self._usage_apply_direct(outcome)
+            return
         d = self.dialect
         d.temp_create_as(
             self.cursor,
@@ -876,6 +916,64 @@ class BillingRules:
             outcome.created = int(self._scalar("SELECT COALESCE(SUM(n), 0) FROM imp_new"))
             outcome.updated = written - outcome.created
             outcome.unchanged = self._scalar(f"SELECT COUNT(*) FROM {ROWS_TABLE}") - written
+
+    def _usage_apply_direct(self, outcome: BillingOutcome) -> None:
+        """The direct lane wrote the clean rows (per service point in
+        SPANS_TABLE); the staged ones passed the rules and are new too: a
+        plain INSERT, whose unique key refuses a period the lane wrote or one
+        already stored (the runner then abandons the lane)."""
+        d = self.dialect
+        d.temp_create_as(
+            self.cursor,
+            "imp_affected",
+            f"""
+            SELECT sp_pk, SUM(n) AS n, MIN(first_to) AS first_to, MAX(last_to) AS last_to,
+                   MIN(settled) AS settled
+            FROM (
+              SELECT sp_pk, n, first_to, last_to, settled FROM {SPANS_TABLE}
+              UNION ALL
+              SELECT sp.id, COUNT(*), MIN(r.date_to), MAX(r.date_to), 0
+              FROM {ROWS_TABLE} r JOIN billing_servicepoint sp ON sp.service_point_id = r.sp_code
+              GROUP BY sp.id
+            ) x
+            GROUP BY sp_pk
+            """,
+        )
+        # The latest period of each service point, for the signal.
+        d.temp_create_as(
+            self.cursor,
+            "imp_new",
+            f"""
+            SELECT a.sp_pk, a.n, a.last_to, MAX(x.duration) AS last_duration
+            FROM imp_affected a JOIN (
+              SELECT sp_pk, last_to, last_duration AS duration FROM {SPANS_TABLE}
+              UNION ALL
+              SELECT sp.id, r.date_to, r.duration
+              FROM {ROWS_TABLE} r JOIN billing_servicepoint sp ON sp.service_point_id = r.sp_code
+            ) x ON x.sp_pk = a.sp_pk AND x.last_to = a.last_to
+            GROUP BY a.sp_pk, a.n, a.last_to
+            """,
+        )
+        self._x("CREATE UNIQUE INDEX imp_affected_pk ON imp_affected (sp_pk)")
+        d.analyze(self.cursor, "imp_affected")
+        held, wanted = self._row(
+            "SELECT (SELECT COUNT(*) FROM (SELECT sp.id FROM billing_servicepoint sp "
+            "WHERE sp.id IN (SELECT sp_pk FROM imp_affected) FOR KEY SHARE OF sp) held), "
+            "(SELECT COUNT(*) FROM imp_affected)"
+        )
+        if held != wanted:
+            raise Abandon("a service point of the file is missing")
+        self._x(
+            f"""
+            INSERT INTO billing_usagevalue (service_point_id, date_to, duration,
+              usage_value, usage_charge, is_estimate, unit, created_at, updated_at)
+            SELECT sp.id, r.date_to, r.duration, r.usage_value, r.usage_charge,
+                   r.is_estimate, r.unit, %s, %s
+            FROM {ROWS_TABLE} r JOIN billing_servicepoint sp ON sp.service_point_id = r.sp_code
+            """,
+            [self.now, self.now],
+        )
+        outcome.created = int(self._scalar("SELECT COALESCE(SUM(n), 0) FROM imp_new"))
 
     def _usage_write_postgresql(self) -> int | None:
         """One INSERT when no period repeats in the file; returns the rows
@@ -1013,6 +1111,25 @@ class BillingRules:
             outcome.details["eligibility_holds_created"] = 0
             return
         touched = "CASE WHEN u.updated_at = %s THEN 1 ELSE 0 END"
+        # Only the written periods and their stored neighbours matter: the
+        # window runs from the last stored period before the file's first
+        # date_to to the first one after its last. Service points the direct
+        # lane found settled (new, in order, no gaps) have nothing to find.
+        d.temp_create_as(
+            c,
+            "imp_bounds",
+            f"""
+            SELECT a.sp_pk,
+              COALESCE((SELECT MAX(u.date_to) FROM billing_usagevalue u
+                        WHERE u.service_point_id = a.sp_pk AND u.date_to < a.first_to),
+                       a.first_to) AS low,
+              COALESCE((SELECT MIN(u.date_to) FROM billing_usagevalue u
+                        WHERE u.service_point_id = a.sp_pk AND u.date_to > a.last_to),
+                       a.last_to) AS high
+            FROM imp_affected a
+            {"WHERE a.settled = 0" if self.direct else ""}
+            """,
+        )
         d.temp_create_as(
             c,
             "imp_seq",
@@ -1025,7 +1142,8 @@ class BillingRules:
                      {touched} AS touched,
                      LAG({touched}) OVER w AS prev_touched
               FROM billing_usagevalue u
-              JOIN imp_affected a ON a.sp_pk = u.service_point_id
+              JOIN imp_bounds b ON b.sp_pk = u.service_point_id
+                AND u.date_to BETWEEN b.low AND b.high
               WINDOW w AS (PARTITION BY u.service_point_id ORDER BY u.date_to, u.duration)
             ) s
             WHERE s.prev_to IS NOT NULL AND (s.touched = 1 OR s.prev_touched = 1)
@@ -1121,6 +1239,15 @@ class BillingRules:
         """
         d = self.dialect
         start = d.days_add("u.date_to", "1 - u.duration")
+        # The direct lane knows each latest period's duration (imp_new);
+        # otherwise the new periods are found by their time stamp.
+        latest = (
+            "(SELECT sp_pk, last_to AS date_to, last_duration AS duration FROM imp_new) u "
+            "ON u.sp_pk = g.sp_pk"
+            if self.direct
+            else "billing_usagevalue u ON u.service_point_id = g.sp_pk "
+            "AND u.date_to = g.last_to AND u.created_at = %s"
+        )
         self.cursor.execute(
             f"""
             SELECT g.sp_pk, (
@@ -1129,12 +1256,10 @@ class BillingRules:
                   AND (a.inactive_date IS NULL OR a.inactive_date >= {start})
                 ORDER BY a.active_date DESC LIMIT 1),
               g.n, g.last_to
-            FROM imp_new g
-            JOIN billing_usagevalue u ON u.service_point_id = g.sp_pk AND u.date_to = g.last_to
-                                      AND u.created_at = %s
+            FROM imp_new g JOIN {latest}
             ORDER BY g.sp_pk, u.duration DESC
             """,
-            [self.now],
+            [] if self.direct else [self.now],
         )
         seen = set()
         for sp_pk, customer_pk, count, last_to in self.cursor.fetchall():

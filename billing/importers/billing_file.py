@@ -19,9 +19,6 @@ from typing import Protocol
 
 from billing.importers import fields as f
 from billing.importers.errors import FileRejected, RowError, shown
-from billing.importers.sql import copy_text
-
-NULL = r"\N"
 
 CUSTOMER_COLUMNS = (
     "customer_id",
@@ -108,9 +105,11 @@ USAGE_STAGE_COLUMNS = (
 
 
 class Sink(Protocol):
-    """Receives rows. A sink may also offer `usage_line(text)`: a clean
-    usage row of a full file as a ready PostgreSQL COPY text line (see
-    sql.usage_copy_line); the hot loop uses it when present."""
+    """Receives rows. A sink may also offer `usage_run(entity_line, sp_code)`,
+    called once per run of rows with the same entity; it returns a function
+    the hot loop calls with each clean usage row of the run as
+    (line, date_to ISO text, duration, value text, charge text or "",
+    estimate flag, unit) instead of building a tuple for `usage`."""
 
     def usage(self, row: tuple) -> None: ...
     def entity(self, row: tuple) -> None: ...
@@ -393,8 +392,8 @@ class BillingParser:
         simple_usage, simple_charge = _SIMPLE_USAGE, _SIMPLE_CHARGE
         flags, units, fuel_units = f.ESTIMATE_FLAGS, f.UNITS, f.FUEL_UNITS
         add_usage, add_entity = sink.usage, sink.entity
-        add_line = getattr(sink, "usage_line", None)
-        sp_text = None
+        usage_run = getattr(sink, "usage_run", None)
+        clean = None
         for number, text in lines:
             if not text or text.isspace():
                 continue
@@ -416,7 +415,6 @@ class BillingParser:
                 run_head = None
                 if entity is not None:
                     fuel, sp = entity[FUEL], entity[SP]
-                    sp_text = copy_text(sp)
             if entity_errors:
                 for column, value, reason in entity_errors:
                     sink.error(RowError.make(number, column, value, reason))
@@ -441,15 +439,12 @@ class BillingParser:
                     and unit_value is not None
                     and unit_value in fuel_units[fuel]
                 ):
-                    if add_line is not None:
-                        # The same text sql.usage_copy_line would make of the row.
+                    if usage_run is not None:
                         if run_head is None:
                             run_head = number
                             add_entity((number, *entity))
-                        add_line(
-                            f"{number}\t{run_head}\t{sp_text}\t{iso}\t{days}\t{value}\t"
-                            f"{charge or NULL}\t{estimate}\t{unit_value}\n"
-                        )
+                            clean = usage_run(number, sp)
+                        clean(number, iso, days, value, charge, estimate, unit_value)
                         continue
                     usage = (iso, days, value, charge or None, estimate, unit_value)
             if usage is None:
@@ -460,6 +455,8 @@ class BillingParser:
             if run_head is None:
                 run_head = number
                 add_entity((number, *entity))
+                if usage_run is not None:
+                    clean = usage_run(number, sp)
             add_usage((number, run_head, sp, *usage))
 
     def _parse_customer(self, lines: Iterator[tuple[int, str]], sink: Sink) -> None:

@@ -27,6 +27,11 @@ class FileRejected(Exception):  # noqa: N818 - the file is rejected; it is not a
         return self.message
 
 
+class Abandon(Exception):  # noqa: N818 - a decision, not a bug
+    """A direct lane (interval_direct, billing_direct) cannot prove it gives
+    what the staged path would: roll back to its savepoint and stage."""
+
+
 @dataclass(frozen=True, slots=True)
 class RowError:
     """One reason one row is rejected (a row may have several)."""

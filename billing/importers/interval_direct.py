@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from billing.importers import fields as f
+from billing.importers.errors import Abandon
 from billing.importers.interval_apply import READS_TABLE, IntervalReadsImported
 from billing.importers.interval_file import IntervalParser, end_text
 from billing.importers.sql import StageWriter
@@ -38,10 +39,6 @@ from billing.importers.sql import StageWriter
 SERVICE_POINTS_MAX = 500_000
 DIRECT_COLUMNS = ("service_point_id", "interval_end", "is_estimate", "interval_minutes", "value")
 _UNITS_FOR_FUEL = {fuel: frozenset(units) for fuel, units in f.FUEL_UNITS.items()}
-
-
-class Abandon(Exception):  # noqa: N818 - a decision, not a bug
-    """The direct lane cannot prove it equals the staged path."""
 
 
 def targets_load(cursor) -> dict[str, list] | None:

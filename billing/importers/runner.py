@@ -18,14 +18,22 @@ from pathlib import Path
 import psycopg
 from django.db import DatabaseError, connection, transaction
 
-from billing.importers import billing_apply, fields, greenbutton, interval_apply, interval_direct
+from billing.importers import (
+    billing_apply,
+    billing_direct,
+    billing_file,
+    fields,
+    greenbutton,
+    interval_apply,
+    interval_direct,
+)
 from billing.importers.billing_file import (
     ENTITY_STAGE_COLUMNS,
     USAGE_STAGE_COLUMNS,
     BillingParser,
     header_layout,
 )
-from billing.importers.errors import FileRejected, RowError
+from billing.importers.errors import Abandon, FileRejected, RowError
 from billing.importers.interval_file import (
     INFER_LINES,
     IntervalParser,
@@ -36,7 +44,13 @@ from billing.importers.interval_file import (
 )
 from billing.importers.progress import RunProgress
 from billing.importers.sources import DataFileReader
-from billing.importers.sql import Dialect, StageWriter, reading_copy_line, usage_copy_line
+from billing.importers.sql import (
+    Dialect,
+    StageWriter,
+    reading_copy_line,
+    usage_copy_line,
+    usage_copy_run,
+)
 from billing.models.usage import INTERVAL_MINUTES
 
 ERROR_TABLE = "billing_importrowerror"
@@ -91,7 +105,11 @@ class _ErrorSink:
 # For the import's own transaction: JIT compiles the rule queries for longer
 # than they run (seconds for a 0.2 s statement), and window functions over a
 # million staged rows spill to disk with the default 4 MB of work memory.
-POSTGRESQL_SESSION = ("SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'")
+POSTGRESQL_SESSION = (
+    "SET LOCAL jit = off",
+    "SET LOCAL work_mem = '64MB'",
+    "SET LOCAL default_statistics_target = 10",
+)
 
 
 def _lock(cursor, dialect: Dialect) -> None:
@@ -185,33 +203,97 @@ def billing_file_load(
     progress: RunProgress,
     now: datetime,
 ) -> LoadResult:
-    """Stage, check and (unless too many rows are bad) apply a billing file."""
+    """Check and (unless too many rows are bad) apply a billing file: on
+    PostgreSQL through the direct lane when it provably gives the same result
+    (billing_direct.py), otherwise staged."""
     dialect = Dialect(connection)
-    with DataFileReader(path) as reader, connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         _lock(cursor, dialect)
         interrupted_runs_mark(cursor, dialect, run_pk=run_pk, now=now)
-        lines = reader.lines(progress=lambda position: progress("reading", position))
-        first = next(lines)
-        layout = header_layout(first[1], expected=options.layout)
+        load = {
+            "run_pk": run_pk,
+            "source": source,
+            "options": options,
+            "progress": progress,
+            "now": now,
+        }
+        if dialect.postgresql:
+            with DataFileReader(path) as reader:
+                result = _billing_direct_load(cursor, dialect, reader, **load)
+            if result is not None:
+                return result
+        with DataFileReader(path) as reader:
+            return _billing_staged_load(cursor, dialect, reader, **load)
+
+
+def _billing_lines(reader: DataFileReader, options: ImportOptions, progress: RunProgress):
+    """(lines from the header on, the layout the header names)."""
+    lines = reader.lines(progress=lambda position: progress("reading", position))
+    first = next(lines)
+    layout = header_layout(first[1], expected=options.layout)
+    return itertools.chain([first], lines), layout
+
+
+def _billing_result(result: LoadResult, outcome) -> LoadResult:
+    result.details = outcome.details
+    result.changes = outcome.new_periods
+    result.customers = outcome.customer_pks
+    return result
+
+
+def _billing_direct_load(
+    cursor,
+    dialect: Dialect,
+    reader: DataFileReader,
+    *,
+    run_pk: int,
+    source: str,
+    options: ImportOptions,
+    progress: RunProgress,
+    now: datetime,
+) -> LoadResult | None:
+    """The direct lane; None when it does not apply (nothing of it is kept)."""
+    lines, layout = _billing_lines(reader, options, progress)
+    if layout != billing_file.FULL or connection.get_autocommit():
+        return None
+    sample = list(itertools.islice(lines, billing_direct.SAMPLE_LINES + 1))
+    if not billing_direct.sample_is_new(cursor, sample=sample):
+        return None
+    ids = billing_direct.service_point_ids_load(cursor)
+    if ids is None:
+        return None
+    # The time stamp the table's default gives the lane's rows.
+    cursor.execute("SELECT CURRENT_TIMESTAMP")
+    now = cursor.fetchone()[0]
+    new_ids = billing_direct.ServicePointIds(connection)
+    savepoint = transaction.savepoint_create()
+    try:
         result = LoadResult(layout=layout)
         parser = BillingParser(layout=layout, negative_usage=options.negative_usage)
         billing_apply.staging_create(cursor, dialect)
         with StageWriter(
             connection,
-            streamed=(billing_apply.ROWS_TABLE, USAGE_STAGE_COLUMNS),
-            formatter=usage_copy_line,
+            streamed=("billing_usagevalue", billing_direct.DIRECT_COLUMNS),
             spooled={
+                billing_apply.ROWS_TABLE: USAGE_STAGE_COLUMNS,
                 billing_apply.ENTITIES_TABLE: ("entity_line", *ENTITY_STAGE_COLUMNS),
+                billing_apply.IDS_TABLE: [name for name, _ in billing_apply.IDS_COLUMNS],
+                billing_apply.SPANS_TABLE: [name for name, _ in billing_apply.SPANS_COLUMNS],
                 ERROR_TABLE: ERROR_COLUMNS,
             },
         ) as writer:
-            sink = _ErrorSink(writer, run_pk, options.max_stored_errors)
-            sink.usage = writer.stream
-            if dialect.postgresql:
-                sink.usage_line = writer.stream_line
-            sink.entity = lambda row: writer.add(billing_apply.ENTITIES_TABLE, row)
+            errors = _ErrorSink(writer, run_pk, options.max_stored_errors)
+            sink = billing_direct.DirectSink(
+                writer,
+                ids=ids,
+                new_ids=new_ids,
+                negative_usage=options.negative_usage,
+                error=errors.error,
+                entities_table=billing_apply.ENTITIES_TABLE,
+            )
             progress("reading", 0, force=True)
-            parser.parse(itertools.chain([first], lines), sink)
+            parser.parse(itertools.chain(sample, lines), sink)
+            sink.finish()
         progress("checking", reader.position, force=True)
         rules = billing_apply.BillingRules(
             cursor,
@@ -220,6 +302,7 @@ def billing_file_load(
             negative_usage=options.negative_usage,
             now=now,
             source=source,
+            direct=True,
         )
         result.rows = parser.rows
         outcome = _check_and_apply(
@@ -229,18 +312,86 @@ def billing_file_load(
             staging_drop=billing_apply.staging_drop,
             result=result,
             parsed_rejected=parser.rejected,
-            errors_stored=sink.stored,
+            errors_stored=errors.stored,
             run_pk=run_pk,
             options=options,
             progress=progress,
             position=reader.position,
         )
         if outcome is None:
-            return result
-    result.details = outcome.details
-    result.changes = outcome.new_periods
-    result.customers = outcome.customer_pks
-    return result
+            # Rejected whole: the staged path stores the errors without rows.
+            raise Abandon("too many rejected rows")
+    except (Abandon, DatabaseError, psycopg.DatabaseError) as exc:
+        if not (isinstance(exc, Abandon) or _duplicate_key(exc)):
+            raise
+        # A period already stored or repeated in the file (the unique key
+        # refused it), or rows to reject: the staged path decides.
+        transaction.savepoint_rollback(savepoint)
+        return None
+    finally:
+        new_ids.close()
+    transaction.savepoint_commit(savepoint)
+    return _billing_result(result, outcome)
+
+
+def _billing_staged_load(
+    cursor,
+    dialect: Dialect,
+    reader: DataFileReader,
+    *,
+    run_pk: int,
+    source: str,
+    options: ImportOptions,
+    progress: RunProgress,
+    now: datetime,
+) -> LoadResult:
+    """Stage every row, then the rules and the writes as SQL (both databases)."""
+    lines, layout = _billing_lines(reader, options, progress)
+    result = LoadResult(layout=layout)
+    parser = BillingParser(layout=layout, negative_usage=options.negative_usage)
+    billing_apply.staging_create(cursor, dialect)
+    with StageWriter(
+        connection,
+        streamed=(billing_apply.ROWS_TABLE, USAGE_STAGE_COLUMNS),
+        formatter=usage_copy_line,
+        spooled={
+            billing_apply.ENTITIES_TABLE: ("entity_line", *ENTITY_STAGE_COLUMNS),
+            ERROR_TABLE: ERROR_COLUMNS,
+        },
+    ) as writer:
+        sink = _ErrorSink(writer, run_pk, options.max_stored_errors)
+        sink.usage = writer.stream
+        if dialect.postgresql:
+            sink.usage_run = usage_copy_run(writer.stream_line)
+        sink.entity = lambda row: writer.add(billing_apply.ENTITIES_TABLE, row)
+        progress("reading", 0, force=True)
+        parser.parse(lines, sink)
+    progress("checking", reader.position, force=True)
+    rules = billing_apply.BillingRules(
+        cursor,
+        dialect,
+        layout=layout,
+        negative_usage=options.negative_usage,
+        now=now,
+        source=source,
+    )
+    result.rows = parser.rows
+    outcome = _check_and_apply(
+        cursor,
+        dialect,
+        rules=rules,
+        staging_drop=billing_apply.staging_drop,
+        result=result,
+        parsed_rejected=parser.rejected,
+        errors_stored=sink.stored,
+        run_pk=run_pk,
+        options=options,
+        progress=progress,
+        position=reader.position,
+    )
+    if outcome is None:
+        return result
+    return _billing_result(result, outcome)
 
 
 def interval_file_load(
@@ -352,7 +503,7 @@ def _interval_direct_load(
         result.rejected = parser.rejected + rules.rejected_lines()
         if _too_many_rejected(result, options.max_rejected_share):
             # Nothing may be applied: the staged path stores the errors.
-            raise interval_direct.Abandon("too many rejected rows")
+            raise Abandon("too many rejected rows")
         _sql_errors_store(
             cursor, dialect, run_pk=run_pk, limit=options.max_stored_errors - errors.stored
         )
@@ -361,8 +512,8 @@ def _interval_direct_load(
         changes = interval_direct.changes_collect(targets, checked)
         interval_direct.service_points_hold(cursor, changes)
         interval_apply.staging_drop(cursor, dialect)
-    except (interval_direct.Abandon, DatabaseError, psycopg.DatabaseError) as exc:
-        if not (isinstance(exc, interval_direct.Abandon) or _duplicate_key(exc)):
+    except (Abandon, DatabaseError, psycopg.DatabaseError) as exc:
+        if not (isinstance(exc, Abandon) or _duplicate_key(exc)):
             raise
         # A read already stored or repeated in the file (the primary key
         # refused it), or rows to reject: the staged path decides.

@@ -11,7 +11,7 @@ SQLite every table is filled with batched INSERTs.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -163,6 +163,26 @@ def usage_copy_line(row: Sequence) -> str:
     )
 
 
+NULL = r"\N"
+
+
+def usage_copy_run(stream_line: Callable[[str], None]):
+    """A parser sink's `usage_run` (billing_file.Sink) writing the same text
+    usage_copy_line makes of a row, through `stream_line`."""
+
+    def usage_run(entity_line: int, code: str):
+        middle = f"\t{entity_line}\t{copy_text(code)}\t"
+
+        def clean(line, date_to, duration, value, charge, flag, unit):
+            stream_line(
+                f"{line}{middle}{date_to}\t{duration}\t{value}\t{charge or NULL}\t{flag}\t{unit}\n"
+            )
+
+        return clean
+
+    return usage_run
+
+
 def reading_copy_line(row: Sequence) -> str:
     """(line, sp_code, value, end_epoch, is_estimate, unit)."""
     line, code, value, epoch, estimated, unit = row
@@ -243,6 +263,15 @@ class StageWriter:
             self._copy.write("".join(self._buffer))
             self._buffer.clear()
             self._size = 0
+
+    def stream_text(self, text: str) -> None:
+        """Add ready COPY text lines to the streamed table (PostgreSQL only;
+        for a caller that buffers its own lines)."""
+        if self._buffer:
+            self._copy.write("".join(self._buffer))
+            self._buffer.clear()
+            self._size = 0
+        self._copy.write(text)
 
     def add(self, table: str, row: Sequence) -> None:
         """Add a row to one of the spooled tables."""

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 
+from billing.importers import runner
 from billing.importers.interval_file import COLUMN_TITLES as INTERVAL_TITLES
 from billing.models import (
     Account,
@@ -181,6 +182,43 @@ def test_killing_an_import_while_it_applies_the_rules_changes_nothing(tmp_path):
     )
     assert killed.status == "running"
     assert _snapshot() == before
+
+
+def test_killing_a_billing_import_in_its_direct_lane_changes_nothing(tmp_path, monkeypatch):
+    require_postgresql("killing an import mid-file is tested on PostgreSQL")
+    RateCode.objects.create(code="RES-1")
+    # Data already on file, before the big file's periods: the direct lane is taken.
+    earlier = months(
+        date(2021, 1, 1),
+        3,
+        customer_id="K1",
+        premise_id="PK1",
+        account_id="AK1",
+        service_point_id="SPK1",
+        service_house_number="1",
+        service_street_name="Main St",
+    )
+    data_file_import(path=write(tmp_path, billing_text(earlier)), kind="billing")
+    before = _snapshot()
+    big = _big_file(tmp_path / "opwr_pve_res_v1-19-0_full_20240103000000.tsv")
+    size = big.stat().st_size
+    killed = _kill_when(
+        lambda run: run.phase == "reading" and 0 < run.bytes_done < size // 2,
+        big,
+        tmp_path / "kill.log",
+    )
+    assert killed.status == "running"
+    assert _snapshot() == before
+
+    lanes = []
+    direct = runner._billing_direct_load
+    monkeypatch.setattr(
+        runner, "_billing_direct_load", lambda *a, **k: lanes.append(direct(*a, **k)) or lanes[-1]
+    )
+    rerun = data_file_import(path=big, kind="billing")
+    assert rerun.status == "succeeded", rerun.message
+    assert lanes[0] is not None  # the direct lane
+    assert (rerun.created, rerun.updated, rerun.rejected) == (SERVICE_POINTS * PERIODS, 0, 0)
 
 
 def _interval_file(path: Path, service_points: int, hours: int, first_hour: int = 0) -> Path:
