@@ -39,15 +39,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from django.db import DatabaseError
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from billing.importers import fields as f
 from billing.importers.billing_apply import IDS_TABLE, ROWS_TABLE, SPANS_TABLE
 from billing.importers.billing_file import FULL, BillingParser
+from billing.importers.errors import Abandon
 from billing.importers.sql import NULL, StageWriter
 
-# The map of service point codes to ids; above this many the staged path
-# (memory independent of the number of service points) is used.
+# The map of service point codes to ids (about 100 bytes each, and about
+# 200 for what is kept per service point of the file); with more than this
+# many the staged path, whose memory does not depend on them, is used.
 SERVICE_POINTS_MAX = 500_000
 SAMPLE_LINES = 5_000
 DIRECT_COLUMNS = (
@@ -131,15 +134,20 @@ class ServicePointIds:
         return self._free.pop()
 
     def _refill(self) -> None:
-        if self._other is None:
-            self._other = self._connection.copy()
-        with self._other.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence('billing_servicepoint', 'id')) "
-                "FROM generate_series(1, %s)",
-                [self._block],
-            )
-            self._free = [row[0] for row in cursor.fetchall()][::-1]
+        try:
+            if self._other is None:
+                self._other = self._connection.copy()
+            with self._other.cursor() as cursor:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence('billing_servicepoint', 'id')) "
+                    "FROM generate_series(1, %s)",
+                    [self._block],
+                )
+                self._free = [row[0] for row in cursor.fetchall()][::-1]
+        except DatabaseError as exc:
+            # No second connection to be had (say, the server is at its
+            # connection limit): the staged path needs none.
+            raise Abandon(f"no ids for new service points ({exc})") from exc
         self._block = min(2 * self._block, ID_BLOCK_MAX)
 
     def close(self) -> None:
@@ -188,6 +196,9 @@ class DirectSink:
     def _span(self, code: str) -> tuple[int, list]:
         pk = self.ids.get(code)
         if pk is None:
+            if len(self.ids) >= SERVICE_POINTS_MAX:
+                # The map would outgrow its memory budget: stage instead.
+                raise Abandon("too many service points to map")
             pk = self.ids[code] = self.new_ids.take()
             self.writer.add(IDS_TABLE, (code, pk))
             self.spans[pk] = [0, "9999-12-31", "0000-01-01", 0, 0, True]

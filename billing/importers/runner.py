@@ -262,7 +262,8 @@ def _billing_direct_load(
     ids = billing_direct.service_point_ids_load(cursor)
     if ids is None:
         return None
-    # The time stamp the table's default gives the lane's rows.
+    # The lane's time is not the run's start (`now`) but the transaction's:
+    # the time stamp the table's default gives the rows it COPYs.
     cursor.execute("SELECT CURRENT_TIMESTAMP")
     now = cursor.fetchone()[0]
     new_ids = billing_direct.ServicePointIds(connection)

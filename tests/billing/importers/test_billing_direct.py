@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection, connections
 
 from billing.importers import billing_direct, runner
 from billing.models import Account, EligibilityHold, ServicePoint, UsageValue
@@ -252,3 +252,28 @@ def test_sqlite_keeps_the_staged_path(tmp_path, lanes):
     run = import_billing(tmp_path, months(date(2024, 1, 1), 2))
     assert run.created == 2
     assert lanes == ([] if connection.vendor == "sqlite" else ["direct"])
+
+
+def test_more_service_points_than_the_map_holds_are_staged(tmp_path, lanes, monkeypatch):
+    require_postgresql("the direct lane")
+    monkeypatch.setattr(billing_direct, "SERVICE_POINTS_MAX", 2)
+    rows = [*months(date(2024, 1, 1), 2, **_at(1)), *months(date(2024, 1, 1), 2, **_at(2))]
+    run = import_billing(tmp_path, rows)
+    assert lanes == ["direct"]
+    rows += months(date(2024, 1, 1), 2, **_at(3))
+    run = import_billing(tmp_path, rows[4:])
+    assert lanes == ["direct", "staged"]
+    assert (run.created, run.rejected) == (2, 0)
+    assert ServicePoint.objects.count() == 3
+
+
+def test_no_second_connection_for_new_ids_stages_the_file(tmp_path, lanes, monkeypatch):
+    require_postgresql("the direct lane")
+
+    def refused(self):
+        raise OperationalError("too many clients already")
+
+    monkeypatch.setattr(type(connections["default"]), "copy", refused)
+    run = import_billing(tmp_path, months(date(2024, 1, 1), 2, **_at(1)))
+    assert lanes == ["staged"]
+    assert (run.status, run.created) == ("succeeded", 2)
