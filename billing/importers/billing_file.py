@@ -390,6 +390,7 @@ class BillingParser:
         sp = None
         dates, durations = _DATES, _DURATIONS
         simple_usage, simple_charge = _SIMPLE_USAGE, _SIMPLE_CHARGE
+        usages, charges, seen = f.SIMPLE_USAGE_SEEN, f.SIMPLE_CHARGE_SEEN, f.simple_seen
         flags, units, fuel_units = f.ESTIMATE_FLAGS, f.UNITS, f.FUEL_UNITS
         add_usage, add_entity = sink.usage, sink.entity
         usage_run = getattr(sink, "usage_run", None)
@@ -429,8 +430,8 @@ class BillingParser:
             if (
                 iso is not None
                 and days is not None
-                and simple_usage(value) is not None
-                and (not charge or simple_charge(charge) is not None)
+                and (value in usages or seen(value, simple_usage, usages))
+                and (not charge or charge in charges or seen(charge, simple_charge, charges))
             ):
                 estimate = flags.get(flag)
                 unit_value = units.get(unit) or units.get(unit.lower())
