@@ -89,6 +89,7 @@ SIMPLE_READ = re.compile(r"\d{1,8}(?:\.\d{1,4})?")
 SIMPLE_SEEN_MAX = 100_000
 SIMPLE_USAGE_SEEN: set[str] = set()
 SIMPLE_CHARGE_SEEN: set[str] = set()
+SIMPLE_READ_SEEN: set[str] = set()
 
 
 def simple_seen(text: str, match, seen: set[str]) -> bool:

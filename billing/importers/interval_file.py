@@ -203,7 +203,9 @@ class IntervalParser:
         a pattern match. Other rows take the full checks.
         """
         tails: dict[str, tuple] = {}
-        simple = f.SIMPLE_READ.fullmatch
+        simple, values, seen = f.SIMPLE_READ.fullmatch, f.SIMPLE_READ_SEEN, f.simple_seen
+        # Service point codes found plain (each comes back once per interval).
+        codes: set[str] = set()
         reading = sink.reading
         reading_line = getattr(sink, "reading_line", None)
         reading_clean = getattr(sink, "reading_clean", None)
@@ -217,10 +219,8 @@ class IntervalParser:
                 known = tails.get(tail)
                 if (
                     known is not None
-                    and simple(value) is not None
-                    and 0 < len(code) <= 64
-                    and code.strip() == code
-                    and "\\" not in code
+                    and (value in values or seen(value, simple, values))
+                    and (code in codes or _code_plain(code, codes))
                     and "\x00" not in text
                 ):
                     if reading_clean is not None:
@@ -334,3 +334,15 @@ def interval_minutes_infer(lines: Iterator[tuple[int, str]]) -> tuple[int | None
         return None, buffered
     step = min(steps)
     return (step if step in INTERVAL_MINUTES else None), buffered
+
+
+CODES_SEEN_MAX = 200_000
+
+
+def _code_plain(code: str, seen: set[str]) -> bool:
+    """A service point code the fast path can take as it is; remembered."""
+    if not (0 < len(code) <= 64 and code.strip() == code and "\\" not in code):
+        return False
+    if len(seen) < CODES_SEEN_MAX:
+        seen.add(code)
+    return True
