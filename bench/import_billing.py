@@ -8,6 +8,7 @@ then in the same run times:
    ceiling;
 2. the full import (`billing.services.data_file_import`: parsing, every
    rule, errors, eligibility holds, one transaction) into an empty database;
+   (1 and 2 each --repeat times, 3 by default, alternating; the medians count)
 3. the same file again with --force (every row unchanged).
 
 and prints rows/s for each, the ratio import/COPY and the peak memory of
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -253,6 +255,14 @@ class HeldFollowUps:
         return time.perf_counter() - started, customers
 
 
+def median_of(timings: list[float]) -> float:
+    return statistics.median(timings)
+
+
+def spread(timings: list[float]) -> str:
+    return " / ".join(f"{t:.1f}" for t in timings)
+
+
 def timed_import(path: Path, *, force: bool) -> tuple[float, ImportRun, PhaseClock]:
     clock = PhaseClock()
     started = time.perf_counter()
@@ -265,6 +275,12 @@ def main() -> None:
     parser.add_argument("--service-points", type=int, default=40_000)
     parser.add_argument("--periods", type=int, default=25)
     parser.add_argument("--directory", type=Path, default=None)
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="Time the raw COPY and the full import this many times; the median counts.",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run this against PostgreSQL (set DATABASE_URL).")
@@ -278,14 +294,25 @@ def main() -> None:
             f"Generated {rows:,} rows ({size / 1e6:,.0f} MB) for {args.service_points:,} "
             f"service points in {time.perf_counter() - started:.1f}s"
         )
-        reset_database()
-        copy_seconds = raw_copy(path)
-        rss_before = peak_rss_mb()
+        # The machine's speed drifts from minute to minute (other work, the
+        # server's checkpoints): each is timed --repeat times, alternating,
+        # and the medians are compared.
+        copies, imports = [], []
         held = HeldFollowUps()
         billing_import_followup_task.delay = held
-        import_seconds, run, clock = timed_import(path, force=False)
-        if run.status != "succeeded":
-            sys.exit(f"{run.file_name}: {run.message}")
+        rss_before = peak_rss_mb()
+        for _ in range(args.repeat):
+            reset_database()
+            copies.append(raw_copy(path))
+            reset_database()
+            seconds, run, clock = timed_import(path, force=False)
+            if run.status != "succeeded":
+                sys.exit(f"{run.file_name}: {run.message}")
+            imports.append((seconds, clock))
+            if len(imports) < args.repeat:
+                held.calls.clear()
+        copy_seconds = median_of(copies)
+        import_seconds, clock = sorted(imports, key=lambda pair: pair[0])[len(imports) // 2]
         followup_seconds, followup_customers = held.run()
         floor_insert, floor_checks = model_floor(
             "billing_usagevalue",
@@ -324,7 +351,11 @@ def main() -> None:
         f"{floor_insert:.1f}s + its deferred foreign-key checks {floor_checks:.1f}s "
         "(keys and indexes; no rules; no foreign key to the service point since billing 0005)"
     )
-    print(f"full import phases: {clock.describe(import_seconds)}")
+    print(
+        f"each of {args.repeat} runs (the median counts): raw COPY {spread(copies)} s; "
+        f"full import {spread([seconds for seconds, _ in imports])} s"
+    )
+    print(f"full import phases (median run): {clock.describe(import_seconds)}")
     print(
         f"follow-up task after the import (a worker's job in production, not in the import's "
         f"time): contact points and bill alerts for {followup_customers:,} customers "

@@ -7,7 +7,8 @@ hour carries its UTC offset), then in the same run times:
 1. a raw COPY of the same rows into a bare table (no keys, no rules): the
    ceiling;
 2. the full import (`billing.services.data_file_import`: parsing, local time
-   to UTC, every check, corrections, one transaction) into an empty table;
+   to UTC, every check, corrections, one transaction) into an empty table
+   (1 and 2 each --repeat times, 3 by default, alternating; the medians count);
 3. optionally (--force) the same file again, every read unchanged.
 
 and prints rows/s for each, the ratio import/COPY and the peak memory of
@@ -42,7 +43,14 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from import_billing import BILLING_TABLES, PhaseClock, model_floor, peak_rss_mb  # noqa: E402
+from import_billing import (  # noqa: E402
+    BILLING_TABLES,
+    PhaseClock,
+    median_of,
+    model_floor,
+    peak_rss_mb,
+    spread,
+)
 
 from billing.bulk import COPY_CHUNK_BYTES  # noqa: E402
 from billing.importers.interval_file import COLUMN_TITLES  # noqa: E402
@@ -104,6 +112,11 @@ def generate(path: Path, service_points: int, count: int) -> int:
     return rows
 
 
+def reads_clear() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE billing_intervalread, billing_importrowerror, billing_importrun")
+
+
 def raw_copy(path: Path) -> float:
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_interval_raw")
@@ -141,6 +154,12 @@ def main() -> None:
     parser.add_argument("--hours", type=int, default=250)
     parser.add_argument("--force", action="store_true", help="Also time a re-import.")
     parser.add_argument("--directory", type=Path, default=None)
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="Time the raw COPY and the full import this many times; the median counts.",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run this against PostgreSQL (set DATABASE_URL).")
@@ -154,13 +173,21 @@ def main() -> None:
             f"Generated {rows:,} reads ({path.stat().st_size / 1e6:,.0f} MB) for "
             f"{args.service_points:,} service points in {time.perf_counter() - started:.1f}s"
         )
-        copy_seconds = raw_copy(path)
+        # Each timed --repeat times, alternating; the medians are compared
+        # (see import_billing.py).
+        copies, imports = [], []
         rss_before = peak_rss_mb()
-        timings = [("raw COPY (bare table)", copy_seconds, None)]
-        seconds, run, clock = timed_import(path, force=False)
-        if run.status != "succeeded":
-            sys.exit(f"{run.file_name}: {run.message}")
+        for _ in range(args.repeat):
+            copies.append(raw_copy(path))
+            reads_clear()
+            seconds, run, clock = timed_import(path, force=False)
+            if run.status != "succeeded":
+                sys.exit(f"{run.file_name}: {run.message}")
+            imports.append((seconds, clock))
         print(f"  import:   {run.summary_line}")
+        copy_seconds = median_of(copies)
+        seconds, clock = sorted(imports, key=lambda pair: pair[0])[len(imports) // 2]
+        timings = [("raw COPY (bare table)", copy_seconds, None)]
         floor_insert, floor_checks = model_floor(
             "billing_intervalread",
             ["service_point_id", "interval_end", "interval_minutes", "value", "is_estimate"],
@@ -185,9 +212,16 @@ def main() -> None:
         f"{floor_insert:.1f}s + its deferred foreign-key checks {floor_checks:.1f}s "
         "(primary key; no rules; no foreign key to the service point since billing 0005)"
     )
+    print(
+        f"each of {args.repeat} runs (the median counts): raw COPY {spread(copies)} s; "
+        f"full import {spread([seconds for seconds, _ in imports])} s"
+    )
     for label, seconds, clock in timings:
         if clock is not None:
-            print(f"{label} phases: {clock.describe(seconds)}")
+            print(
+                f"{label} phases{' (median run)' if label == 'full import' else ''}: "
+                f"{clock.describe(seconds)}"
+            )
     print(f"peak memory (ru_maxrss): {rss:,.0f} MB (before the imports: {rss_before:,.0f} MB)")
 
 
