@@ -92,9 +92,10 @@ class _Collector:
 
 
 def sample_is_new(cursor, *, sample: list) -> bool:
-    """True when no period stored for the sample's service points ends
-    within the sample's dates (the sample: the file's first lines, header
-    included). A guess to save a wasted attempt, not the proof."""
+    """True when no period repeats within the sample and none stored for the
+    sample's service points ends within its dates (the sample: the file's
+    first lines, header included). A guess to save a wasted attempt, not the
+    proof."""
     collector = _Collector()
     try:
         BillingParser(layout=FULL, negative_usage=f.NEGATIVE_ALWAYS).parse(iter(sample), collector)
@@ -102,6 +103,8 @@ def sample_is_new(cursor, *, sample: list) -> bool:
         return False
     if not collector.rows:
         return True
+    if len({(row[2], row[3], row[4]) for row in collector.rows}) < len(collector.rows):
+        return False  # a correction within the sample
     codes = sorted({row[2] for row in collector.rows})
     ends = [row[3] for row in collector.rows]
     cursor.execute(

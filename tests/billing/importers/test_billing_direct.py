@@ -144,8 +144,10 @@ def test_a_gap_next_to_stored_periods_is_found(tmp_path, lanes):
     assert (hold.reason, hold.starts_on) == (HoldReason.USAGE_GAP, date(2024, 3, 1))
 
 
-def test_a_period_repeated_in_the_file_falls_back_to_corrections(tmp_path, lanes):
+def test_a_period_repeated_in_the_file_falls_back_to_corrections(tmp_path, lanes, monkeypatch):
     require_postgresql("the direct lane")
+    # Beyond the sample (first line only): the unique key refuses the repeat.
+    monkeypatch.setattr(billing_direct, "SAMPLE_LINES", 1)
     rows = months(date(2024, 1, 1), 2, **_at(1))
     rows.append({**rows[0], "usage_value": "640"})
     run = import_billing(tmp_path, rows)
@@ -155,6 +157,17 @@ def test_a_period_repeated_in_the_file_falls_back_to_corrections(tmp_path, lanes
     # The lane's ids were rolled back with it: nothing points nowhere.
     assert ServicePoint.objects.count() == 1
     assert UsageValue.objects.exclude(service_point__in=ServicePoint.objects.all()).count() == 0
+
+
+def test_a_correction_within_the_sample_does_not_try_the_lane(tmp_path, lanes, monkeypatch):
+    require_postgresql("the direct lane")
+    tried = []
+    monkeypatch.setattr(billing_direct, "service_point_ids_load", lambda c: tried.append(c))
+    rows = months(date(2024, 1, 1), 2, **_at(1))
+    rows.append({**rows[1], "usage_value": "640"})
+    run = import_billing(tmp_path, rows)
+    assert (lanes, tried) == (["staged"], [])
+    assert (run.created, run.updated) == (2, 1)
 
 
 def test_a_file_overlapping_stored_periods_is_staged(tmp_path, lanes):
