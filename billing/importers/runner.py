@@ -295,29 +295,19 @@ def _billing_direct_load(
             progress("reading", 0, force=True)
             parser.parse(itertools.chain(sample, lines), sink)
             sink.finish()
-        progress("checking", reader.position, force=True)
-        rules = billing_apply.BillingRules(
+        outcome = _billing_check_and_apply(
             cursor,
             dialect,
-            layout=layout,
-            negative_usage=options.negative_usage,
-            now=now,
-            source=source,
-            direct=True,
-        )
-        result.rows = parser.rows
-        outcome = _check_and_apply(
-            cursor,
-            dialect,
-            rules=rules,
-            staging_drop=billing_apply.staging_drop,
             result=result,
-            parsed_rejected=parser.rejected,
+            parser=parser,
             errors_stored=errors.stored,
+            direct=True,
             run_pk=run_pk,
+            source=source,
             options=options,
             progress=progress,
             position=reader.position,
+            now=now,
         )
         if outcome is None:
             # Rejected whole: the staged path stores the errors without rows.
@@ -367,32 +357,65 @@ def _billing_staged_load(
         sink.entity = lambda row: writer.add(billing_apply.ENTITIES_TABLE, row)
         progress("reading", 0, force=True)
         parser.parse(lines, sink)
-    progress("checking", reader.position, force=True)
+    outcome = _billing_check_and_apply(
+        cursor,
+        dialect,
+        result=result,
+        parser=parser,
+        errors_stored=sink.stored,
+        direct=False,
+        run_pk=run_pk,
+        source=source,
+        options=options,
+        progress=progress,
+        position=reader.position,
+        now=now,
+    )
+    if outcome is None:
+        return result
+    return _billing_result(result, outcome)
+
+
+def _billing_check_and_apply(
+    cursor,
+    dialect: Dialect,
+    *,
+    result: LoadResult,
+    parser: BillingParser,
+    errors_stored: int,
+    direct: bool,
+    run_pk: int,
+    source: str,
+    options: ImportOptions,
+    progress: RunProgress,
+    position: int,
+    now: datetime,
+):
+    """The billing rules over what was staged (see _check_and_apply)."""
+    progress("checking", position, force=True)
     rules = billing_apply.BillingRules(
         cursor,
         dialect,
-        layout=layout,
+        layout=result.layout,
         negative_usage=options.negative_usage,
         now=now,
         source=source,
+        direct=direct,
     )
     result.rows = parser.rows
-    outcome = _check_and_apply(
+    return _check_and_apply(
         cursor,
         dialect,
         rules=rules,
         staging_drop=billing_apply.staging_drop,
         result=result,
         parsed_rejected=parser.rejected,
-        errors_stored=sink.stored,
+        errors_stored=errors_stored,
         run_pk=run_pk,
         options=options,
         progress=progress,
-        position=reader.position,
+        position=position,
     )
-    if outcome is None:
-        return result
-    return _billing_result(result, outcome)
 
 
 def interval_file_load(

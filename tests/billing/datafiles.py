@@ -125,3 +125,19 @@ def import_interval(
 
 def errors(run: ImportRun) -> list[tuple[int, str, str]]:
     return list(run.row_errors.order_by("line", "id").values_list("line", "column", "reason"))
+
+
+def lanes_spy(monkeypatch, module, name: str) -> list[str]:
+    """Record the lane each import took through `module.name` (a direct
+    lane's loader): 'direct', or 'staged' after it declined; nothing when it
+    was not tried (SQLite)."""
+    taken: list[str] = []
+    original = getattr(module, name)
+
+    def spy(*args, **kwargs):
+        result = original(*args, **kwargs)
+        taken.append("staged" if result is None else "direct")
+        return result
+
+    monkeypatch.setattr(module, name, spy)
+    return taken

@@ -32,7 +32,7 @@ from billing.models import (
     UsageValue,
 )
 from billing.services import data_file_import
-from tests.billing.datafiles import billing_text, months, write
+from tests.billing.datafiles import billing_text, lanes_spy, months, write
 from tests.conftest import require_postgresql
 from tests.integration.worker import ROOT, _database_url
 
@@ -137,12 +137,12 @@ def _kill_when(predicate, path: Path, log: Path, command: str = "import_billing"
     return ImportRun.objects.get(pk=run.pk)
 
 
-def test_killing_an_import_while_it_reads_the_file_changes_nothing(tmp_path):
-    require_postgresql("killing an import mid-file is tested on PostgreSQL")
+def _kill_while_reading(tmp_path: Path, *, stored_from: date, name: str) -> ImportRun:
+    """Store three months for SPK1 from `stored_from`, then kill an import of
+    the big file while it reads; the database must be as it was."""
     RateCode.objects.create(code="RES-1")
-    # Data already on file, including rows the big file would change.
     earlier = months(
-        date(2022, 1, 1),
+        stored_from,
         3,
         customer_id="K1",
         premise_id="PK1",
@@ -153,8 +153,7 @@ def test_killing_an_import_while_it_reads_the_file_changes_nothing(tmp_path):
     )
     data_file_import(path=write(tmp_path, billing_text(earlier)), kind="billing")
     before = _snapshot()
-    big = _big_file(tmp_path / "opwr_pve_res_v1-19-0_full_20240101000000.tsv")
-
+    big = _big_file(tmp_path / name)
     size = big.stat().st_size
     killed = _kill_when(
         lambda run: run.phase == "reading" and 0 < run.bytes_done < size // 2,
@@ -163,6 +162,15 @@ def test_killing_an_import_while_it_reads_the_file_changes_nothing(tmp_path):
     )
     assert killed.status == "running"  # the process died; the run never finished
     assert _snapshot() == before
+    return killed
+
+
+def test_killing_an_import_while_it_reads_the_file_changes_nothing(tmp_path):
+    require_postgresql("killing an import mid-file is tested on PostgreSQL")
+    # Data already on file, including rows the big file would change: staged.
+    name = "opwr_pve_res_v1-19-0_full_20240101000000.tsv"
+    killed = _kill_while_reading(tmp_path, stored_from=date(2022, 1, 1), name=name)
+    big = tmp_path / name
 
     # The next import finds the dead run, marks it, and applies normally.
     rerun = data_file_import(path=big, kind="billing")
@@ -186,38 +194,15 @@ def test_killing_an_import_while_it_applies_the_rules_changes_nothing(tmp_path):
 
 def test_killing_a_billing_import_in_its_direct_lane_changes_nothing(tmp_path, monkeypatch):
     require_postgresql("killing an import mid-file is tested on PostgreSQL")
-    RateCode.objects.create(code="RES-1")
     # Data already on file, before the big file's periods: the direct lane is taken.
-    earlier = months(
-        date(2021, 1, 1),
-        3,
-        customer_id="K1",
-        premise_id="PK1",
-        account_id="AK1",
-        service_point_id="SPK1",
-        service_house_number="1",
-        service_street_name="Main St",
-    )
-    data_file_import(path=write(tmp_path, billing_text(earlier)), kind="billing")
-    before = _snapshot()
-    big = _big_file(tmp_path / "opwr_pve_res_v1-19-0_full_20240103000000.tsv")
-    size = big.stat().st_size
-    killed = _kill_when(
-        lambda run: run.phase == "reading" and 0 < run.bytes_done < size // 2,
-        big,
-        tmp_path / "kill.log",
-    )
-    assert killed.status == "running"
-    assert _snapshot() == before
+    name = "opwr_pve_res_v1-19-0_full_20240103000000.tsv"
+    _kill_while_reading(tmp_path, stored_from=date(2021, 1, 1), name=name)
+    big = tmp_path / name
 
-    lanes = []
-    direct = runner._billing_direct_load
-    monkeypatch.setattr(
-        runner, "_billing_direct_load", lambda *a, **k: lanes.append(direct(*a, **k)) or lanes[-1]
-    )
+    lanes = lanes_spy(monkeypatch, runner, "_billing_direct_load")
     rerun = data_file_import(path=big, kind="billing")
     assert rerun.status == "succeeded", rerun.message
-    assert lanes[0] is not None  # the direct lane
+    assert lanes == ["direct"]
     assert (rerun.created, rerun.updated, rerun.rejected) == (SERVICE_POINTS * PERIODS, 0, 0)
 
 

@@ -17,7 +17,7 @@ from billing.importers import billing_direct, runner
 from billing.models import Account, EligibilityHold, ServicePoint, UsageValue
 from billing.models.eligibility import HoldReason
 from billing.signals import usage_imported
-from tests.billing.datafiles import errors, import_billing, months, period
+from tests.billing.datafiles import errors, import_billing, lanes_spy, months, period
 from tests.conftest import require_postgresql
 from tests.factories import RateCodeFactory
 
@@ -32,18 +32,8 @@ def rates(db):
 
 @pytest.fixture
 def lanes(monkeypatch):
-    """The lane each billing import took: 'direct', or 'staged' after the
-    direct lane declined; nothing when it was not tried (SQLite)."""
-    taken = []
-    original = runner._billing_direct_load
-
-    def spy(*args, **kwargs):
-        result = original(*args, **kwargs)
-        taken.append("staged" if result is None else "direct")
-        return result
-
-    monkeypatch.setattr(runner, "_billing_direct_load", spy)
-    return taken
+    """The lane each billing import took (datafiles.lanes_spy)."""
+    return lanes_spy(monkeypatch, runner, "_billing_direct_load")
 
 
 def _usage(sp="SP1"):

@@ -11,7 +11,7 @@ from django.db import connection
 from billing.importers import interval_direct, runner
 from billing.importers.interval_apply import IntervalReadsImported
 from billing.models import IntervalRead
-from tests.billing.datafiles import errors, import_interval
+from tests.billing.datafiles import errors, import_interval, lanes_spy
 from tests.conftest import require_postgresql
 from tests.factories import AccountFactory, RateCodeFactory, ServicePointFactory
 
@@ -26,18 +26,8 @@ def service_points(db):
 
 @pytest.fixture
 def lanes(monkeypatch):
-    """The lane each interval import took: 'direct', or 'staged' after the
-    direct lane declined; nothing when it was not tried (SQLite)."""
-    taken = []
-    original = runner._interval_direct_load
-
-    def spy(*args, **kwargs):
-        result = original(*args, **kwargs)
-        taken.append("staged" if result is None else "direct")
-        return result
-
-    monkeypatch.setattr(runner, "_interval_direct_load", spy)
-    return taken
+    """The lane each interval import took (datafiles.lanes_spy)."""
+    return lanes_spy(monkeypatch, runner, "_interval_direct_load")
 
 
 def _reads(sp="SP1"):
