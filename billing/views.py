@@ -6,10 +6,8 @@ customers with an active account); anything else is a 404.
 
 from __future__ import annotations
 
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,14 +26,7 @@ from billing.services import (
     household_invitation_revoke,
     household_member_remove,
 )
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client address; behind a proxy, allauth's trusted-proxy setting applies."""
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except (ValueError, PermissionDenied):  # a malformed forwarded header
-        return request.META.get("REMOTE_ADDR")
+from portal.client_ip import client_ip
 
 
 @login_required

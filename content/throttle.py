@@ -1,13 +1,16 @@
 """A fixed-window submission limit kept in the Django cache.
 
-One counter per IP address and one per login; either reaching the limit
-refuses the submission. The window starts at the first counted submission.
+One counter per client address (portal.client_ip: behind trusted proxies,
+the forwarded one) and one per login; either reaching the limit refuses the
+submission. The window starts at the first counted submission.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
+
+from portal.client_ip import client_ip
 
 
 def _limits() -> tuple[int, int]:
@@ -16,7 +19,7 @@ def _limits() -> tuple[int, int]:
 
 
 def _keys(request) -> list[str]:
-    keys = [f"content:contact:ip:{request.META.get('REMOTE_ADDR', 'unknown')}"]
+    keys = [f"content:contact:ip:{client_ip(request) or 'unknown'}"]
     if request.user.is_authenticated:
         keys.append(f"content:contact:user:{request.user.pk}")
     return keys

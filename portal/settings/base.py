@@ -158,6 +158,11 @@ ACCOUNT_ADAPTER = "users.adapters.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("DJANGO_HTTP_PROTOCOL", default="http")
 # Staff log in to the admin through allauth (and its rate limits and MFA).
 ADMIN_FORCE_ALLAUTH = True
+# Behind a load balancer: how many proxies in front of the portal append to
+# X-Forwarded-For, or the header a trusted proxy puts the client's address
+# in (e.g. X-Real-IP). Used for every per-address limit (portal/client_ip.py).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = UTILITY["NAME"]

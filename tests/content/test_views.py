@@ -232,6 +232,28 @@ def test_submissions_are_rate_limited_per_ip(client, settings):
     assert ContactRequest.objects.count() == 3
 
 
+def test_behind_trusted_proxies_the_forwarded_address_is_limited(settings):
+    settings.CONTENT_CONTACT_RATE_LIMIT = {"requests": 1, "seconds": 3600}
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    # Every request reaches the portal from the load balancer's address.
+    first = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    second = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert first.post(CONTACT, _valid()).status_code == 302
+    assert first.post(CONTACT, _valid()).status_code == 429
+    assert second.post(CONTACT, _valid()).status_code == 302
+    # A forged address ahead of the proxy's own entry changes nothing.
+    forged = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7")
+    assert forged.post(CONTACT, _valid()).status_code == 429
+
+
+def test_without_trusted_proxies_forwarded_headers_are_ignored(settings):
+    settings.CONTENT_CONTACT_RATE_LIMIT = {"requests": 1, "seconds": 3600}
+    first = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    second = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert first.post(CONTACT, _valid()).status_code == 302
+    assert second.post(CONTACT, _valid()).status_code == 429
+
+
 def test_submissions_are_rate_limited_per_login(settings):
     settings.CONTENT_CONTACT_RATE_LIMIT = {"requests": 1, "seconds": 3600}
     user = UserFactory()
