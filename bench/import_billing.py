@@ -255,10 +255,6 @@ class HeldFollowUps:
         return time.perf_counter() - started, customers
 
 
-def median_of(timings: list[float]) -> float:
-    return statistics.median(timings)
-
-
 def spread(timings: list[float]) -> str:
     return " / ".join(f"{t:.1f}" for t in timings)
 
@@ -311,7 +307,7 @@ def main() -> None:
             imports.append((seconds, clock))
             if len(imports) < args.repeat:
                 held.calls.clear()
-        copy_seconds = median_of(copies)
+        copy_seconds = statistics.median(copies)
         import_seconds, clock = sorted(imports, key=lambda pair: pair[0])[len(imports) // 2]
         followup_seconds, followup_customers = held.run()
         floor_insert, floor_checks = model_floor(

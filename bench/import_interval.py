@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -46,7 +47,6 @@ from django.db import connection  # noqa: E402
 from import_billing import (  # noqa: E402
     BILLING_TABLES,
     PhaseClock,
-    median_of,
     model_floor,
     peak_rss_mb,
     spread,
@@ -185,7 +185,7 @@ def main() -> None:
                 sys.exit(f"{run.file_name}: {run.message}")
             imports.append((seconds, clock))
         print(f"  import:   {run.summary_line}")
-        copy_seconds = median_of(copies)
+        copy_seconds = statistics.median(copies)
         seconds, clock = sorted(imports, key=lambda pair: pair[0])[len(imports) // 2]
         timings = [("raw COPY (bare table)", copy_seconds, None)]
         floor_insert, floor_checks = model_floor(

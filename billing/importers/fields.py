@@ -92,11 +92,12 @@ SIMPLE_CHARGE_SEEN: set[str] = set()
 SIMPLE_READ_SEEN: set[str] = set()
 
 
-def simple_seen(text: str, match, seen: set[str]) -> bool:
-    """True if `match` (a pattern's fullmatch) takes `text`; remembered in `seen`."""
-    if match(text) is None:
+def simple_seen(text: str, check, seen: set[str], limit: int = SIMPLE_SEEN_MAX) -> bool:
+    """True if `check` (a pattern's fullmatch, or any test) takes `text`;
+    remembered in `seen` while it holds fewer than `limit`."""
+    if not check(text):
         return False
-    if len(seen) < SIMPLE_SEEN_MAX:
+    if len(seen) < limit:
         seen.add(text)
     return True
 

@@ -220,7 +220,7 @@ class IntervalParser:
                 if (
                     known is not None
                     and (value in values or seen(value, simple, values))
-                    and (code in codes or _code_plain(code, codes))
+                    and (code in codes or seen(code, _code_plain, codes, CODES_SEEN_MAX))
                     and "\x00" not in text
                 ):
                     if reading_clean is not None:
@@ -339,10 +339,6 @@ def interval_minutes_infer(lines: Iterator[tuple[int, str]]) -> tuple[int | None
 CODES_SEEN_MAX = 200_000
 
 
-def _code_plain(code: str, seen: set[str]) -> bool:
-    """A service point code the fast path can take as it is; remembered."""
-    if not (0 < len(code) <= 64 and code.strip() == code and "\\" not in code):
-        return False
-    if len(seen) < CODES_SEEN_MAX:
-        seen.add(code)
-    return True
+def _code_plain(code: str) -> bool:
+    """A service point code the fast path can take as it is."""
+    return 0 < len(code) <= 64 and code.strip() == code and "\\" not in code
